@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * acme.c - reference character driver: memory and FIFO devices
+ *
+ * acme creates two kinds of character device on top of acme_core:
+ *
+ * - memory devices, /dev/acme0 .. /dev/acme<nr_devs - 1>: a buffer of size=
+ *   bytes that keeps its contents across opens. read(2) and write(2) move
+ *   bytes at the file position and stop at the end of the buffer: reading
+ *   there returns 0, writing fails with ENOSPC. lseek(2) takes SEEK_SET,
+ *   SEEK_CUR and SEEK_END.
+ *
+ * - FIFO devices, /dev/acme_fifo0 .. /dev/acme_fifo<nr_fifos - 1>: a byte
+ *   queue of fifo_size= bytes. read(2) blocks while it is empty, write(2)
+ *   while it is full; O_NONBLOCK makes both fail with EAGAIN instead, and
+ *   poll(2) reports when they would not block.
+ *
+ * Both kinds take the ioctls of <linux/acme.h> and show their size and byte
+ * counters in /sys/class/acme/<name>/. From user space (no error handling):
+ *
+ *	fd = open("/dev/acme0", O_RDWR);
+ *	write(fd, "hello", 5);
+ *	lseek(fd, 0, SEEK_SET);
+ *	read(fd, buf, 5);
+ *	ioctl(fd, ACME_IOC_GET_SIZE, &size);
+ *
+ * Every device has its own lock and buffer; nothing on the data path is
+ * shared between devices.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kfifo.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <linux/acme.h>
+
+#include "acme_core.h"
+
+#define ACME_MAX_DEVS		64
+#define ACME_MAX_SIZE		SZ_16M
+#define ACME_FIFO_MIN		2
+#define ACME_FIFO_MAX		SZ_1M
+
+static unsigned int nr_devs = 4;
+module_param(nr_devs, uint, 0444);
+MODULE_PARM_DESC(nr_devs, "Number of memory devices (1-64, default 4)");
+
+static unsigned int nr_fifos = 2;
+module_param(nr_fifos, uint, 0444);
+MODULE_PARM_DESC(nr_fifos, "Number of FIFO devices (0-64, default 2)");
+
+static unsigned long mem_size = 65536;
+module_param_named(size, mem_size, ulong, 0444);
+MODULE_PARM_DESC(size, "Buffer size of each memory device in bytes (1-16 MiB, default 64 KiB)");
+
+static unsigned int fifo_size = 65536;
+module_param(fifo_size, uint, 0444);
+MODULE_PARM_DESC(fifo_size, "Capacity of each FIFO in bytes, rounded up to a power of two (2-1 MiB, default 64 KiB)");
+
+enum acme_kind {
+	ACME_MEM,
+	ACME_FIFO,
+};
+
+/**
+ * struct acme_dev - one memory or FIFO device
+ * @cdev: character device of this minor
+ * @dev: class device, /sys/class/acme/<name>
+ * @kind: memory or FIFO device
+ * @lock: serializes the data, its size and @stats
+ * @buf: buffer of a memory device
+ * @size: size of @buf in bytes
+ * @fifo: queue of a FIFO device
+ * @readq: readers waiting for data in @fifo
+ * @writeq: writers waiting for room in @fifo
+ * @stats: counters reported by ACME_IOC_GET_STATS and sysfs
+ */
+struct acme_dev {
+	struct cdev cdev;
+	struct device *dev;
+	enum acme_kind kind;
+	struct mutex lock;	/* serializes data, size and stats */
+	u8 *buf;
+	size_t size;
+	struct kfifo fifo;
+	wait_queue_head_t readq;
+	wait_queue_head_t writeq;
+	struct acme_stats stats;
+};
+
+static struct acme_dev *acme_devs;
+static unsigned int acme_nr;
+static dev_t acme_first;
+
+static void acme_count_read(struct acme_dev *adev, ssize_t n)
+{
+	if (n > 0) {
+		adev->stats.bytes_read += n;
+		adev->stats.reads++;
+	}
+}
+
+static void acme_count_write(struct acme_dev *adev, ssize_t n)
+{
+	if (n > 0) {
+		adev->stats.bytes_written += n;
+		adev->stats.writes++;
+	}
+}
+
+/* Capacity in bytes: buffer size or FIFO size. */
+static size_t acme_capacity(struct acme_dev *adev)
+{
+	size_t cap;
+
+	mutex_lock(&adev->lock);
+	cap = adev->kind == ACME_MEM ? adev->size : kfifo_size(&adev->fifo);
+	mutex_unlock(&adev->lock);
+	return cap;
+}
+
+/* open: remember the device; the position starts at 0. */
+static int acme_mem_open(struct inode *inode, struct file *file)
+{
+	file->private_data = container_of(inode->i_cdev, struct acme_dev, cdev);
+	return 0;
+}
+
+/* read: copy from the buffer at the file position, 0 at the end. */
+static ssize_t acme_mem_read(struct file *file, char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	struct acme_dev *adev = file->private_data;
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&adev->lock))
+		return -ERESTARTSYS;
+	ret = acme_read_from_buffer(buf, count, ppos, adev->buf, adev->size);
+	acme_count_read(adev, ret);
+	mutex_unlock(&adev->lock);
+	return ret;
+}
+
+/* write: copy into the buffer at the file position, -ENOSPC at the end. */
+static ssize_t acme_mem_write(struct file *file, const char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct acme_dev *adev = file->private_data;
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&adev->lock))
+		return -ERESTARTSYS;
+	ret = acme_write_to_buffer(adev->buf, adev->size, ppos, buf, count);
+	acme_count_write(adev, ret);
+	mutex_unlock(&adev->lock);
+	return ret;
+}
+
+/* llseek: SEEK_END is relative to the current buffer size. */
+static loff_t acme_mem_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct acme_dev *adev = file->private_data;
+	loff_t pos;
+
+	mutex_lock(&adev->lock);
+	pos = acme_seek_pos(file->f_pos, offset, whence, adev->size);
+	if (pos >= 0)
+		file->f_pos = pos;
+	mutex_unlock(&adev->lock);
+	return pos;
+}
+
+/* open: a FIFO has no position, so lseek and pread/pwrite fail (ESPIPE). */
+static int acme_fifo_open(struct inode *inode, struct file *file)
+{
+	file->private_data = container_of(inode->i_cdev, struct acme_dev, cdev);
+	return stream_open(inode, file);
+}
+
+/*
+ * read: wait for data unless O_NONBLOCK, then take what is queued, up to
+ * @count. Like a pipe, it does not wait for @count bytes to arrive.
+ */
+static ssize_t acme_fifo_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct acme_dev *adev = file->private_data;
+	unsigned int copied;
+	int ret;
+
+	if (!count)
+		return 0;
+
+	for (;;) {
+		if (mutex_lock_interruptible(&adev->lock))
+			return -ERESTARTSYS;
+		if (!kfifo_is_empty(&adev->fifo))
+			break;
+		mutex_unlock(&adev->lock);
+
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(adev->readq,
+					     !kfifo_is_empty(&adev->fifo)))
+			return -ERESTARTSYS;
+	}
+
+	ret = kfifo_to_user(&adev->fifo, buf, count, &copied);
+	acme_count_read(adev, copied);
+	mutex_unlock(&adev->lock);
+
+	if (copied)
+		wake_up_interruptible_poll(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+
+	if (copied)
+		return copied;
+	return ret;
+}
+
+/*
+ * write: queue as much as fits and, unless O_NONBLOCK, wait for room for the
+ * rest. A signal or a fault part way returns the bytes already queued.
+ */
+static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct acme_dev *adev = file->private_data;
+	size_t done = 0;
+	int ret = 0;
+
+	while (done < count) {
+		unsigned int copied;
+
+		if (mutex_lock_interruptible(&adev->lock)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (kfifo_is_full(&adev->fifo)) {
+			mutex_unlock(&adev->lock);
+			if (file->f_flags & O_NONBLOCK) {
+				ret = -EAGAIN;
+				break;
+			}
+			ret = wait_event_interruptible(adev->writeq,
+						       !kfifo_is_full(&adev->fifo));
+			if (ret)
+				break;
+			continue;
+		}
+
+		ret = kfifo_from_user(&adev->fifo, buf + done,
+				      min_t(size_t, count - done, ACME_FIFO_MAX),
+				      &copied);
+		acme_count_write(adev, copied);
+		mutex_unlock(&adev->lock);
+
+		if (copied)
+			wake_up_interruptible_poll(&adev->readq,
+						   EPOLLIN | EPOLLRDNORM);
+		done += copied;
+		if (ret)
+			break;
+	}
+
+	if (done)
+		return done;
+	return ret;
+}
+
+/* poll: readable while data is queued, writable while there is room. */
+static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
+{
+	struct acme_dev *adev = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &adev->readq, wait);
+	poll_wait(file, &adev->writeq, wait);
+
+	mutex_lock(&adev->lock);
+	if (!kfifo_is_empty(&adev->fifo))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (!kfifo_is_full(&adev->fifo))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	mutex_unlock(&adev->lock);
+
+	return mask;
+}
+
+/* Resize a memory buffer, keeping the bytes below the smaller size. */
+static int acme_mem_resize(struct acme_dev *adev, u64 size)
+{
+	u8 *buf;
+
+	if (!size || size > ACME_MAX_SIZE)
+		return -EINVAL;
+
+	buf = kvzalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	mutex_lock(&adev->lock);
+	memcpy(buf, adev->buf, min_t(size_t, size, adev->size));
+	swap(adev->buf, buf);
+	adev->size = size;
+	mutex_unlock(&adev->lock);
+
+	kvfree(buf);
+	return 0;
+}
+
+/* Resize a FIFO. Only an empty FIFO is resized, so no queued byte is lost. */
+static int acme_fifo_resize(struct acme_dev *adev, u64 size)
+{
+	struct kfifo fifo;
+	int ret;
+
+	if (size < ACME_FIFO_MIN || size > ACME_FIFO_MAX)
+		return -EINVAL;
+
+	ret = kfifo_alloc(&fifo, size, GFP_KERNEL);
+	if (ret)
+		return ret;
+
+	mutex_lock(&adev->lock);
+	if (kfifo_is_empty(&adev->fifo))
+		swap(adev->fifo, fifo);
+	else
+		ret = -EBUSY;
+	mutex_unlock(&adev->lock);
+
+	kfifo_free(&fifo);
+	if (!ret)
+		wake_up_interruptible_poll(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+	return ret;
+}
+
+static int acme_set_size(struct acme_dev *adev, u64 __user *argp)
+{
+	u64 size;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (get_user(size, argp))
+		return -EFAULT;
+
+	if (adev->kind == ACME_MEM)
+		return acme_mem_resize(adev, size);
+	return acme_fifo_resize(adev, size);
+}
+
+/* Zero a memory buffer or drop what a FIFO holds. */
+static int acme_clear(struct acme_dev *adev, struct file *file)
+{
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+
+	mutex_lock(&adev->lock);
+	if (adev->kind == ACME_MEM)
+		memset(adev->buf, 0, adev->size);
+	else
+		kfifo_reset(&adev->fifo);
+	mutex_unlock(&adev->lock);
+
+	if (adev->kind == ACME_FIFO)
+		wake_up_interruptible_poll(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+	return 0;
+}
+
+static int acme_get_stats(struct acme_dev *adev, struct acme_stats __user *argp)
+{
+	struct acme_stats stats;
+
+	mutex_lock(&adev->lock);
+	stats = adev->stats;
+	mutex_unlock(&adev->lock);
+
+	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
+}
+
+/* ioctl: the commands of <linux/acme.h>, the same for both kinds. */
+static long acme_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct acme_dev *adev = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case ACME_IOC_GET_SIZE:
+		return put_user((u64)acme_capacity(adev), (u64 __user *)argp);
+	case ACME_IOC_SET_SIZE:
+		return acme_set_size(adev, argp);
+	case ACME_IOC_CLEAR:
+		return acme_clear(adev, file);
+	case ACME_IOC_GET_STATS:
+		return acme_get_stats(adev, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations acme_mem_fops = {
+	.owner		= THIS_MODULE,
+	.open		= acme_mem_open,
+	.read		= acme_mem_read,
+	.write		= acme_mem_write,
+	.llseek		= acme_mem_llseek,
+	.unlocked_ioctl	= acme_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static const struct file_operations acme_fifo_fops = {
+	.owner		= THIS_MODULE,
+	.open		= acme_fifo_open,
+	.read		= acme_fifo_read,
+	.write		= acme_fifo_write,
+	.poll		= acme_fifo_poll,
+	.unlocked_ioctl	= acme_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static ssize_t size_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%zu\n", acme_capacity(dev_get_drvdata(dev)));
+}
+static DEVICE_ATTR_RO(size);
+
+static ssize_t kind_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct acme_dev *adev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", adev->kind == ACME_MEM ? "memory" : "fifo");
+}
+static DEVICE_ATTR_RO(kind);
+
+static ssize_t bytes_read_show(struct device *dev, struct device_attribute *attr,
+			       char *buf)
+{
+	struct acme_dev *adev = dev_get_drvdata(dev);
+	u64 n;
+
+	mutex_lock(&adev->lock);
+	n = adev->stats.bytes_read;
+	mutex_unlock(&adev->lock);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static DEVICE_ATTR_RO(bytes_read);
+
+static ssize_t bytes_written_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct acme_dev *adev = dev_get_drvdata(dev);
+	u64 n;
+
+	mutex_lock(&adev->lock);
+	n = adev->stats.bytes_written;
+	mutex_unlock(&adev->lock);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static DEVICE_ATTR_RO(bytes_written);
+
+static struct attribute *acme_attrs[] = {
+	&dev_attr_kind.attr,
+	&dev_attr_size.attr,
+	&dev_attr_bytes_read.attr,
+	&dev_attr_bytes_written.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(acme);
+
+static void acme_free_storage(struct acme_dev *adev)
+{
+	kvfree(adev->buf);
+	kfifo_free(&adev->fifo);
+}
+
+static int __init acme_alloc_storage(struct acme_dev *adev)
+{
+	if (adev->kind == ACME_FIFO)
+		return kfifo_alloc(&adev->fifo, fifo_size, GFP_KERNEL);
+
+	adev->size = mem_size;
+	adev->buf = kvzalloc(mem_size, GFP_KERNEL);
+	return adev->buf ? 0 : -ENOMEM;
+}
+
+static int __init acme_dev_create(struct acme_dev *adev, enum acme_kind kind,
+				  unsigned int index, dev_t devt)
+{
+	char name[16];
+	int ret;
+
+	adev->kind = kind;
+	mutex_init(&adev->lock);
+	init_waitqueue_head(&adev->readq);
+	init_waitqueue_head(&adev->writeq);
+	snprintf(name, sizeof(name), kind == ACME_MEM ? "acme%u" : "acme_fifo%u",
+		 index);
+
+	ret = acme_alloc_storage(adev);
+	if (ret)
+		return ret;
+
+	cdev_init(&adev->cdev, kind == ACME_MEM ? &acme_mem_fops : &acme_fifo_fops);
+	adev->cdev.owner = THIS_MODULE;
+	ret = cdev_add(&adev->cdev, devt, 1);
+	if (ret) {
+		pr_err("cannot add cdev for %s: %d\n", name, ret);
+		goto free_storage;
+	}
+
+	adev->dev = acme_device_register(NULL, devt, adev, acme_groups, name);
+	if (IS_ERR(adev->dev)) {
+		ret = PTR_ERR(adev->dev);
+		pr_err("cannot register device %s: %d\n", name, ret);
+		goto del_cdev;
+	}
+
+	return 0;
+
+del_cdev:
+	cdev_del(&adev->cdev);
+free_storage:
+	acme_free_storage(adev);
+	return ret;
+}
+
+static void acme_dev_destroy(struct acme_dev *adev)
+{
+	acme_device_unregister(adev->dev);
+	cdev_del(&adev->cdev);
+	acme_free_storage(adev);
+	mutex_destroy(&adev->lock);
+}
+
+static int __init acme_check_param(const char *name, unsigned long val,
+				   unsigned long min, unsigned long max)
+{
+	if (val >= min && val <= max)
+		return 0;
+
+	pr_err("%s=%lu is out of range [%lu, %lu]\n", name, val, min, max);
+	return -EINVAL;
+}
+
+static int __init acme_check_params(void)
+{
+	return acme_check_param("nr_devs", nr_devs, 1, ACME_MAX_DEVS) ?:
+	       acme_check_param("nr_fifos", nr_fifos, 0, ACME_MAX_DEVS) ?:
+	       acme_check_param("size", mem_size, 1, ACME_MAX_SIZE) ?:
+	       acme_check_param("fifo_size", fifo_size, ACME_FIFO_MIN,
+				ACME_FIFO_MAX);
+}
+
+static int __init acme_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	ret = acme_check_params();
+	if (ret)
+		return ret;
+
+	acme_nr = nr_devs + nr_fifos;
+	acme_devs = kcalloc(acme_nr, sizeof(*acme_devs), GFP_KERNEL);
+	if (!acme_devs)
+		return -ENOMEM;
+
+	ret = acme_reserve_minors(acme_nr, &acme_first);
+	if (ret) {
+		pr_err("cannot reserve %u minors: %d\n", acme_nr, ret);
+		goto free_devs;
+	}
+
+	for (i = 0; i < acme_nr; i++) {
+		if (i < nr_devs)
+			ret = acme_dev_create(&acme_devs[i], ACME_MEM, i,
+					      acme_first + i);
+		else
+			ret = acme_dev_create(&acme_devs[i], ACME_FIFO,
+					      i - nr_devs, acme_first + i);
+		if (ret)
+			goto destroy_devs;
+	}
+
+	pr_info("%u memory and %u FIFO devices, major %u\n", nr_devs, nr_fifos,
+		MAJOR(acme_first));
+	return 0;
+
+destroy_devs:
+	while (i--)
+		acme_dev_destroy(&acme_devs[i]);
+	acme_release_minors(acme_first, acme_nr);
+free_devs:
+	kfree(acme_devs);
+	return ret;
+}
+
+static void __exit acme_exit(void)
+{
+	unsigned int i = acme_nr;
+
+	while (i--)
+		acme_dev_destroy(&acme_devs[i]);
+	acme_release_minors(acme_first, acme_nr);
+	kfree(acme_devs);
+}
+
+module_init(acme_init);
+module_exit(acme_exit);
+
+MODULE_DESCRIPTION("acme reference character driver: memory and FIFO devices");
+MODULE_AUTHOR("The acme developers <acme-devel@example.org>");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * acme_core.c - shared library of the acme drivers
+ *
+ * acme_core owns the "acme" character device region (see /proc/devices) and
+ * the "acme" device class (/sys/class/acme). A client driver reserves a range
+ * of minors, adds its own cdev for them and registers one class device per
+ * minor, which makes devtmpfs create the /dev node.
+ *
+ * It also holds the bounded copy and seek arithmetic of the acme memory
+ * devices, so that the edge cases (negative positions, the end of the buffer,
+ * overflowing seeks) are written and tested once.
+ *
+ * Locking: the minor bitmap is protected by acme_minors_lock. The copy and
+ * seek helpers take no lock; the caller serializes access to its buffer.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/bug.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kdev_t.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/uaccess.h>
+
+#include "acme_core.h"
+
+static unsigned int major;
+module_param(major, uint, 0444);
+MODULE_PARM_DESC(major, "Major number to use (default 0: allocate one)");
+
+static dev_t acme_devt;
+static DEFINE_MUTEX(acme_minors_lock);
+static DECLARE_BITMAP(acme_minors, ACME_MINORS);
+
+/* Not const: class_register() takes a non-const class on Linux 6.1. */
+static struct class acme_class = {
+	.name = "acme",
+};
+
+/**
+ * acme_reserve_minors() - reserve a contiguous range of acme minors
+ * @count: number of minors wanted
+ * @first: where to store the device number of the first minor
+ *
+ * The caller owns the range until it passes it to acme_release_minors().
+ *
+ * Context: Process context. Takes and releases acme_minors_lock.
+ * Return: 0 on success, -EINVAL if @count is 0 or larger than ACME_MINORS,
+ * -ENOSPC if no free range of @count minors is left.
+ */
+int acme_reserve_minors(unsigned int count, dev_t *first)
+{
+	unsigned long start;
+
+	if (!count || count > ACME_MINORS)
+		return -EINVAL;
+
+	mutex_lock(&acme_minors_lock);
+	start = bitmap_find_next_zero_area(acme_minors, ACME_MINORS, 0, count, 0);
+	if (start < ACME_MINORS)
+		bitmap_set(acme_minors, start, count);
+	mutex_unlock(&acme_minors_lock);
+
+	if (start >= ACME_MINORS)
+		return -ENOSPC;
+
+	*first = acme_devt + start;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(acme_reserve_minors);
+
+/**
+ * acme_release_minors() - give back a range from acme_reserve_minors()
+ * @first: device number of the first minor of the range
+ * @count: number of minors in the range
+ *
+ * Context: Process context. Takes and releases acme_minors_lock.
+ */
+void acme_release_minors(dev_t first, unsigned int count)
+{
+	unsigned int start = first - acme_devt;
+
+	if (WARN_ON(first < acme_devt || count > ACME_MINORS ||
+		    start > ACME_MINORS - count))
+		return;
+
+	mutex_lock(&acme_minors_lock);
+	bitmap_clear(acme_minors, start, count);
+	mutex_unlock(&acme_minors_lock);
+}
+EXPORT_SYMBOL_GPL(acme_release_minors);
+
+/**
+ * acme_device_register() - create an acme class device and its /dev node
+ * @parent: parent device, or NULL
+ * @devt: device number, from a range reserved with acme_reserve_minors()
+ * @drvdata: driver data, returned by dev_get_drvdata() on the new device
+ * @groups: NULL-terminated list of sysfs attribute groups, or NULL
+ * @name: device name, used for /sys/class/acme/@name and /dev/@name
+ *
+ * The attribute groups are created before the KOBJ_ADD uevent, so user space
+ * never sees the device without them.
+ *
+ * Context: Process context. May sleep.
+ * Return: the new device, or an ERR_PTR(): -EINVAL if @devt does not belong
+ * to acme_core, or the error of device_create_with_groups().
+ */
+struct device *acme_device_register(struct device *parent, dev_t devt,
+				    void *drvdata,
+				    const struct attribute_group **groups,
+				    const char *name)
+{
+	if (devt < acme_devt || devt - acme_devt >= ACME_MINORS)
+		return ERR_PTR(-EINVAL);
+
+	return device_create_with_groups(&acme_class, parent, devt, drvdata,
+					 groups, "%s", name);
+}
+EXPORT_SYMBOL_GPL(acme_device_register);
+
+/**
+ * acme_device_unregister() - remove a device made by acme_device_register()
+ * @dev: the device; NULL and error pointers are ignored
+ *
+ * Context: Process context. May sleep.
+ */
+void acme_device_unregister(struct device *dev)
+{
+	if (!IS_ERR_OR_NULL(dev))
+		device_unregister(dev);
+}
+EXPORT_SYMBOL_GPL(acme_device_unregister);
+
+/**
+ * acme_span() - bytes a transfer may move inside a buffer
+ * @pos: file position where the transfer starts
+ * @count: bytes asked for
+ * @size: size of the buffer in bytes, at most SSIZE_MAX
+ *
+ * Context: Any context.
+ * Return: -EINVAL if @pos is negative, 0 if @count is 0 or @pos is at or past
+ * the end of the buffer, else the smaller of @count and @size - @pos.
+ */
+ssize_t acme_span(loff_t pos, size_t count, size_t size)
+{
+	if (pos < 0)
+		return -EINVAL;
+	if ((u64)pos >= size)
+		return 0;
+
+	return min_t(size_t, count, size - (size_t)pos);
+}
+EXPORT_SYMBOL_GPL(acme_span);
+
+/**
+ * acme_read_from_buffer() - copy from a kernel buffer to user space
+ * @to: user-space destination
+ * @count: bytes asked for
+ * @ppos: file position; advanced by the bytes copied
+ * @from: kernel buffer
+ * @size: size of @from in bytes
+ *
+ * Copies at most up to the end of the buffer. A fault part way keeps what was
+ * copied up to it, as read(2) does.
+ *
+ * Context: Process context; may fault in user pages, so no spinlocks held.
+ * Return: bytes copied, 0 at or past the end of the buffer or when @count is
+ * 0, -EINVAL for a negative position, -EFAULT if nothing could be copied.
+ */
+ssize_t acme_read_from_buffer(void __user *to, size_t count, loff_t *ppos,
+			      const void *from, size_t size)
+{
+	loff_t pos = *ppos;
+	ssize_t n = acme_span(pos, count, size);
+	size_t left;
+
+	if (n <= 0)
+		return n;
+
+	left = copy_to_user(to, from + pos, n);
+	if (left == n)
+		return -EFAULT;
+
+	n -= left;
+	*ppos = pos + n;
+	return n;
+}
+EXPORT_SYMBOL_GPL(acme_read_from_buffer);
+
+/**
+ * acme_write_to_buffer() - copy from user space into a kernel buffer
+ * @to: kernel buffer
+ * @size: size of @to in bytes
+ * @ppos: file position; advanced by the bytes copied
+ * @from: user-space source
+ * @count: bytes offered
+ *
+ * Copies at most up to the end of the buffer; the rest of @count is left for
+ * the caller's next write, which then fails with -ENOSPC.
+ *
+ * Context: Process context; may fault in user pages, so no spinlocks held.
+ * Return: bytes copied, 0 when @count is 0, -ENOSPC at or past the end of the
+ * buffer, -EINVAL for a negative position, -EFAULT if nothing could be copied.
+ */
+ssize_t acme_write_to_buffer(void *to, size_t size, loff_t *ppos,
+			     const void __user *from, size_t count)
+{
+	loff_t pos = *ppos;
+	ssize_t n = acme_span(pos, count, size);
+	size_t left;
+
+	if (n < 0)
+		return n;
+	if (!n)
+		return count ? -ENOSPC : 0;
+
+	left = copy_from_user(to + pos, from, n);
+	if (left == n)
+		return -EFAULT;
+
+	n -= left;
+	*ppos = pos + n;
+	return n;
+}
+EXPORT_SYMBOL_GPL(acme_write_to_buffer);
+
+/**
+ * acme_seek_pos() - compute the file position an lseek(2) asks for
+ * @pos: current file position
+ * @offset: offset passed to lseek(2)
+ * @whence: SEEK_SET, SEEK_CUR or SEEK_END
+ * @size: size of the buffer, the base of SEEK_END
+ *
+ * Positions past the end of the buffer are allowed, as for regular files:
+ * reads there return 0 and writes -ENOSPC.
+ *
+ * Context: Any context.
+ * Return: the new position, or -EINVAL for another @whence, a negative
+ * result or one that overflows loff_t.
+ */
+loff_t acme_seek_pos(loff_t pos, loff_t offset, int whence, loff_t size)
+{
+	loff_t base, new;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = pos;
+		break;
+	case SEEK_END:
+		base = size;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (check_add_overflow(base, offset, &new) || new < 0)
+		return -EINVAL;
+
+	return new;
+}
+EXPORT_SYMBOL_GPL(acme_seek_pos);
+
+static int __init acme_core_init(void)
+{
+	int ret;
+
+	if (major >= CHRDEV_MAJOR_MAX) {
+		pr_err("major=%u is out of range [0, %u]\n", major,
+		       CHRDEV_MAJOR_MAX - 1);
+		return -EINVAL;
+	}
+
+	if (major) {
+		acme_devt = MKDEV(major, 0);
+		ret = register_chrdev_region(acme_devt, ACME_MINORS, "acme");
+	} else {
+		ret = alloc_chrdev_region(&acme_devt, 0, ACME_MINORS, "acme");
+	}
+	if (ret) {
+		pr_err("cannot get a char device region (major=%u): %d\n",
+		       major, ret);
+		return ret;
+	}
+
+	ret = class_register(&acme_class);
+	if (ret) {
+		pr_err("cannot register class acme: %d\n", ret);
+		goto unregister_region;
+	}
+
+	return 0;
+
+unregister_region:
+	unregister_chrdev_region(acme_devt, ACME_MINORS);
+	return ret;
+}
+
+static void __exit acme_core_exit(void)
+{
+	class_unregister(&acme_class);
+	unregister_chrdev_region(acme_devt, ACME_MINORS);
+}
+
+/* Built in, the class and region exist before any acme driver initializes. */
+subsys_initcall(acme_core_init);
+module_exit(acme_core_exit);
+
+MODULE_DESCRIPTION("acme core: char device region, class and copy helpers");
+MODULE_AUTHOR("The acme developers <acme-devel@example.org>");
+MODULE_LICENSE("GPL");
