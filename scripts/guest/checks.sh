@@ -1,0 +1,288 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/guest/checks.sh - the guest checks of the acme series
+#
+# usage (in the guest): sh checks.sh [m|y]
+#
+#   m  acme, acme_core and hello are modules: load, use and unload them
+#   y  they are built in: the devices must exist without modprobe
+#
+# Without an argument the mode comes from acme_mode= on the kernel command
+# line (the kernel passes it to /init as a variable), else m.
+#
+# Prints one KTAP line per check ("ok N - name", "not ok N - name",
+# "ok N - name # SKIP reason"), then "# N passed, N failed, N skipped", and
+# exits non-zero when a check failed. The kselftest acme_test runs as part
+# of it; each of its cases becomes one line here.
+set -u
+
+MODE="${1:-${acme_mode:-m}}"
+SELFTEST=/acme/acme_test
+GREETING='Good morrow to this fair assembly.'
+FAREWELL='Alas, poor world, what treasure hast thou lost!'
+n=0
+passed=0
+failed=0
+skipped=0
+
+ok() {
+	n=$((n + 1))
+	passed=$((passed + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	for why in "$@"; do
+		printf '%s\n' "$why" | sed 's/^/# /'
+	done
+}
+
+skip() {
+	n=$((n + 1))
+	skipped=$((skipped + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+# check NAME CMD... - one check: passes when CMD exits 0.
+check() {
+	name="$1"
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$name"
+	else
+		not_ok "$name" "command: $*" "$out"
+	fi
+}
+
+# check_fails NAME CMD... - passes when CMD exits non-zero.
+check_fails() {
+	name="$1"
+	shift
+	if out=$("$@" 2>&1); then
+		not_ok "$name" "command succeeded but must fail: $*" "$out"
+	else
+		ok "$name"
+	fi
+}
+
+# count_kmsg TEXT - kernel log lines that are exactly TEXT at KERN_ALERT.
+count_kmsg() {
+	dmesg -r | grep -cxF "<1>$1" || true
+}
+
+# kmsg_has TEXT - some kernel log line contains TEXT.
+kmsg_has() {
+	dmesg | grep -qF "$1"
+}
+
+loaded() {
+	grep -q "^$1 " /proc/modules
+}
+
+file_is() {
+	[ "$(cat "$1")" = "$2" ]
+}
+
+# text_has TEXT PATTERN - some line of TEXT matches the grep PATTERN.
+text_has() {
+	printf '%s\n' "$1" | grep -q "$2"
+}
+
+# --- hello -------------------------------------------------------------
+
+hello_modular() {
+	before=$(count_kmsg "$GREETING")
+	check "hello: modprobe hello succeeds" modprobe hello
+	check "hello: the greeting is one KERN_ALERT line" \
+		test "$(count_kmsg "$GREETING")" -eq $((before + 1))
+	check "hello: lsmod lists hello" sh -c 'lsmod | grep -q "^hello "'
+	check "hello: greetings parameter in sysfs" \
+		file_is /sys/module/hello/parameters/greetings 1
+	info=$(modinfo hello 2>&1)
+	for field in "description:.*Greeting module" \
+		"author:.*William Shakespeare" "license:.*GPL" "parm:.*greetings"; do
+		check "hello: modinfo shows ${field%%:*}" \
+			text_has "$info" "$field"
+	done
+	before=$(count_kmsg "$FAREWELL")
+	check "hello: rmmod hello succeeds" rmmod hello
+	check "hello: the farewell is one KERN_ALERT line" \
+		test "$(count_kmsg "$FAREWELL")" -eq $((before + 1))
+	check_fails "hello: greetings=11 is refused" modprobe hello greetings=11
+	check "hello: the refusal names the parameter" \
+		kmsg_has "hello: greetings=11 is out of range"
+	before=$(count_kmsg "$GREETING")
+	check "hello: greetings=3 greets three times" \
+		sh -c 'modprobe hello greetings=3 && rmmod hello'
+	check "hello: three greetings logged" \
+		test "$(count_kmsg "$GREETING")" -eq $((before + 3))
+}
+
+hello_builtin() {
+	check "hello: built-in hello greeted at boot" \
+		test "$(count_kmsg "$GREETING")" -eq 1
+	check "hello: greetings parameter in sysfs" \
+		file_is /sys/module/hello/parameters/greetings 1
+}
+
+# --- acme devices ---------------------------------------------------------
+
+devices_present() {
+	for d in acme0 acme1 acme2 acme3 acme_fifo0 acme_fifo1; do
+		check "acme: /dev/$d is a char device" test -c "/dev/$d"
+	done
+	check "acme: /sys/class/acme lists 6 devices" \
+		test "$(find /sys/class/acme/ -mindepth 1 -maxdepth 1 | wc -l)" -eq 6
+	check "acme: /proc/devices has acme" grep -q ' acme$' /proc/devices
+	check "acme: exported helpers in /proc/kallsyms" \
+		grep -q ' acme_reserve_minors' /proc/kallsyms
+	check "acme: size attribute shows the default" \
+		file_is /sys/class/acme/acme0/size 65536
+}
+
+shell_round_trip() {
+	check "acme: shell write then read back" mem_round_trip
+	check "acme: FIFO between two processes" fifo_two_processes
+}
+
+mem_round_trip() {
+	echo "round trip" >/dev/acme1 &&
+		[ "$(head -n 1 /dev/acme1)" = "round trip" ]
+}
+
+fifo_two_processes() {
+	(echo "across" >/dev/acme_fifo1) &
+	[ "$(head -n 1 /dev/acme_fifo1)" = "across" ]
+}
+
+small_config() {
+	modprobe acme nr_devs=2 nr_fifos=0 size=4096 &&
+		[ "$(ls /sys/class/acme/)" = "$(printf 'acme0\nacme1')" ] &&
+		[ "$(cat /sys/class/acme/acme1/size)" = 4096 ]
+}
+
+fixed_major_core() {
+	modprobe acme_core major=240 && grep -qx "240 acme" /proc/devices
+}
+
+fixed_major_devices() {
+	modprobe acme && [ "$(stat -c %t /dev/acme0)" = f0 ]
+}
+
+load_unload_cycles() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		modprobe acme && rmmod acme acme_core || return 1
+		i=$((i + 1))
+	done
+}
+
+run_selftest() {
+	if [ ! -x "$SELFTEST" ]; then
+		not_ok "selftest: $SELFTEST is missing from the initramfs"
+		return
+	fi
+	"$SELFTEST" >/tmp/selftest.out 2>&1
+	rc=$?
+	sed 's/^/    /' /tmp/selftest.out
+	cases=0
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*"# SKIP"*)
+			name=${line#ok [0-9]* }
+			skip "selftest: ${name%% # SKIP*}" "${name#* # SKIP }"
+			;;
+		"ok "*)
+			ok "selftest: ${line#ok [0-9]* }"
+			;;
+		"not ok "*)
+			not_ok "selftest: ${line#not ok [0-9]* }"
+			;;
+		*) continue ;;
+		esac
+		cases=$((cases + 1))
+	done </tmp/selftest.out
+	check "selftest: acme_test ran $cases cases and exited 0 (rc=$rc)" \
+		test "$cases" -gt 0 -a "$rc" -eq 0
+}
+
+acme_modular() {
+	check "acme: modprobe acme succeeds" modprobe acme
+	check "acme: modprobe pulled in acme_core" loaded acme_core
+	check "acme: acme_core is used by acme" \
+		sh -c 'grep "^acme_core " /proc/modules | grep -q "acme,"'
+	devices_present
+	shell_round_trip
+	run_selftest
+
+	exec 3</dev/acme0
+	check_fails "acme: rmmod acme is refused while a device is open" rmmod acme
+	check "acme: the open fd still works after the refused rmmod" \
+		sh -c 'dd bs=1 count=1 <&3 2>/dev/null | wc -c | grep -qx 1'
+	exec 3<&-
+	check_fails "acme: rmmod acme_core is refused while acme is loaded" \
+		rmmod acme_core
+	check "acme: rmmod acme succeeds once closed" rmmod acme
+	check "acme: the devices are gone" \
+		test ! -e /dev/acme0 -a ! -e /sys/class/acme/acme0
+	check "acme: rmmod acme_core succeeds" rmmod acme_core
+	check "acme: the class is gone" test ! -e /sys/class/acme
+
+	for p in nr_devs=0 nr_devs=65 nr_fifos=65 size=0 size=16777217 \
+		fifo_size=1 fifo_size=1048577; do
+		check_fails "acme: $p is refused" modprobe acme "$p"
+		check "acme: the refusal of $p names it" \
+			kmsg_has "acme: $p is out of range"
+	done
+	rmmod acme_core 2>/dev/null
+
+	check "acme: nr_devs=2 nr_fifos=0 size=4096" small_config
+	rmmod acme acme_core 2>/dev/null
+	check "acme: acme_core major=240 takes major 240" fixed_major_core
+	check "acme: the devices use the fixed major" fixed_major_devices
+	rmmod acme acme_core 2>/dev/null
+	check "acme: load and unload 20 times" load_unload_cycles 20
+}
+
+acme_builtin() {
+	check "acme: no acme module is loaded (built in)" \
+		sh -c '! grep -q "^acme" /proc/modules'
+	devices_present
+	shell_round_trip
+	run_selftest
+	skip "acme: rmmod refused while open" "acme is built in"
+	skip "acme: out-of-range parameters refused at load" "acme is built in"
+}
+
+kernel_log_clean() {
+	if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection' >/tmp/bad; then
+		not_ok "kernel log has no BUG, WARNING or Oops" "$(cat /tmp/bad)"
+	else
+		ok "kernel log has no BUG, WARNING or Oops"
+	fi
+}
+
+echo "KTAP version 1"
+case "$MODE" in
+m)
+	hello_modular
+	acme_modular
+	;;
+y)
+	hello_builtin
+	acme_builtin
+	;;
+*)
+	echo "usage: checks.sh [m|y]" >&2
+	exit 2
+	;;
+esac
+kernel_log_clean
+echo "1..$n"
+echo "# $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

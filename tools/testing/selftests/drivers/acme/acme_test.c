@@ -1,0 +1,732 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * acme_test.c - functional tests of the acme memory and FIFO devices
+ *
+ * Needs the acme module loaded with its default parameters for the sizes it
+ * reads back, and root for the resize ioctl. It runs against /dev/acme0 and
+ * /dev/acme_fifo0, or the nodes named by $ACME_DEV and $ACME_FIFO.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/acme.h>
+
+#include "../../kselftest_harness.h"
+
+#define SYSFS_CLASS	"/sys/class/acme"
+
+/* An address with no mapping behind it: user copies there fault. */
+static void *unmapped(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED)
+		munmap(p, page);
+	return p;
+}
+
+static const char *dev_path(const char *env, const char *def)
+{
+	const char *p = getenv(env);
+
+	return p && *p ? p : def;
+}
+
+static const char *mem_path(void)
+{
+	return dev_path("ACME_DEV", "/dev/acme0");
+}
+
+static const char *fifo_path(void)
+{
+	return dev_path("ACME_FIFO", "/dev/acme_fifo0");
+}
+
+/* Read /sys/class/acme/<node name>/<attr> as a number; -1 on error. */
+static long long sysfs_num(const char *node, const char *attr)
+{
+	const char *name = strrchr(node, '/');
+	char path[256], buf[64];
+	long long val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), SYSFS_CLASS "/%s/%s",
+		 name ? name + 1 : node, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		val = strtoll(buf, NULL, 10);
+	fclose(f);
+	return val;
+}
+
+static int sysfs_str(const char *node, const char *attr, char *buf, size_t len)
+{
+	const char *name = strrchr(node, '/');
+	char path[256];
+	FILE *f;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), SYSFS_CLASS "/%s/%s",
+		 name ? name + 1 : node, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, len, f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+/* Send SIGUSR1 to this process after @ms; the handler does not restart. */
+static pid_t signal_me_after(long ms)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	pid_t parent = getpid();
+	pid_t pid;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	pid = fork();
+	if (pid == 0) {
+		sleep_ms(ms);
+		kill(parent, SIGUSR1);
+		_exit(0);
+	}
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	waitpid(pid, &status, 0);
+}
+
+/* --- memory devices ------------------------------------------------- */
+
+FIXTURE(mem) {
+	int fd;
+	uint64_t size;
+};
+
+FIXTURE_SETUP(mem)
+{
+	self->fd = open(mem_path(), O_RDWR);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, "%s is missing: load the acme module", mem_path());
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", mem_path(), strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &self->size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+}
+
+FIXTURE_TEARDOWN(mem)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(mem, write_then_read_back)
+{
+	char buf[16] = {};
+
+	ASSERT_EQ(5, write(self->fd, "hello", 5));
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
+	ASSERT_EQ(5, read(self->fd, buf, 5));
+	ASSERT_STREQ("hello", buf);
+}
+
+TEST_F(mem, data_persists_across_opens)
+{
+	char buf[8] = {};
+	int fd;
+
+	ASSERT_EQ(7, pwrite(self->fd, "persist", 7, 100));
+	fd = open(mem_path(), O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(100, lseek(fd, 100, SEEK_SET));
+	ASSERT_EQ(7, read(fd, buf, 7));
+	ASSERT_STREQ("persist", buf);
+	close(fd);
+}
+
+TEST_F(mem, read_and_write_advance_the_offset)
+{
+	char buf[4];
+
+	ASSERT_EQ(3, write(self->fd, "abc", 3));
+	ASSERT_EQ(3, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ(4, read(self->fd, buf, 4));
+	ASSERT_EQ(7, lseek(self->fd, 0, SEEK_CUR));
+}
+
+TEST_F(mem, read_at_end_returns_0)
+{
+	char c;
+
+	ASSERT_EQ((off_t)self->size, lseek(self->fd, 0, SEEK_END));
+	ASSERT_EQ(0, read(self->fd, &c, 1));
+	ASSERT_EQ((off_t)self->size + 10, lseek(self->fd, 10, SEEK_END));
+	ASSERT_EQ(0, read(self->fd, &c, 1));
+}
+
+TEST_F(mem, write_at_end_fails_enospc)
+{
+	ASSERT_EQ((off_t)self->size, lseek(self->fd, 0, SEEK_END));
+	ASSERT_EQ(-1, write(self->fd, "x", 1));
+	ASSERT_EQ(ENOSPC, errno);
+	ASSERT_EQ(-1, pwrite(self->fd, "x", 1, self->size + 100));
+	ASSERT_EQ(ENOSPC, errno);
+}
+
+TEST_F(mem, write_across_end_is_partial)
+{
+	char buf[8] = {};
+
+	ASSERT_EQ((off_t)self->size - 2, lseek(self->fd, -2, SEEK_END));
+	ASSERT_EQ(2, write(self->fd, "wxyz", 4));
+	ASSERT_EQ(2, pread(self->fd, buf, sizeof(buf), self->size - 2));
+	ASSERT_STREQ("wx", buf);
+}
+
+TEST_F(mem, zero_counts_return_0)
+{
+	char c;
+
+	ASSERT_EQ(0, read(self->fd, &c, 0));
+	ASSERT_EQ(0, write(self->fd, &c, 0));
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_END) - (off_t)self->size);
+	ASSERT_EQ(0, write(self->fd, &c, 0));
+}
+
+TEST_F(mem, seek_set_cur_end)
+{
+	ASSERT_EQ(10, lseek(self->fd, 10, SEEK_SET));
+	ASSERT_EQ(15, lseek(self->fd, 5, SEEK_CUR));
+	ASSERT_EQ(12, lseek(self->fd, -3, SEEK_CUR));
+	ASSERT_EQ((off_t)self->size - 1, lseek(self->fd, -1, SEEK_END));
+}
+
+TEST_F(mem, seek_negative_fails_einval)
+{
+	ASSERT_EQ(-1, lseek(self->fd, -1, SEEK_SET));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(4, lseek(self->fd, 4, SEEK_SET));
+	ASSERT_EQ(-1, lseek(self->fd, -5, SEEK_CUR));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, lseek(self->fd, -(off_t)self->size - 1, SEEK_END));
+	ASSERT_EQ(EINVAL, errno);
+	/* A failed seek leaves the position alone. */
+	ASSERT_EQ(4, lseek(self->fd, 0, SEEK_CUR));
+}
+
+TEST_F(mem, seek_overflow_fails_einval)
+{
+	ASSERT_EQ(LLONG_MAX, lseek(self->fd, LLONG_MAX, SEEK_SET));
+	ASSERT_EQ(-1, lseek(self->fd, 1, SEEK_CUR));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, lseek(self->fd, LLONG_MAX, SEEK_END));
+	ASSERT_EQ(EINVAL, errno);
+}
+
+TEST_F(mem, seek_other_whence_fails_einval)
+{
+	ASSERT_EQ(-1, lseek(self->fd, 0, SEEK_DATA));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, lseek(self->fd, 0, SEEK_HOLE));
+	ASSERT_EQ(EINVAL, errno);
+}
+
+TEST_F(mem, bad_buffer_fails_efault)
+{
+	ASSERT_EQ(-1, read(self->fd, unmapped(), 16));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(-1, write(self->fd, unmapped(), 16));
+	ASSERT_EQ(EFAULT, errno);
+	/* Nothing moved, so the offset did not move either. */
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_CUR));
+}
+
+TEST_F(mem, get_size_matches_sysfs)
+{
+	char kind[16];
+
+	ASSERT_EQ((long long)self->size, sysfs_num(mem_path(), "size"));
+	ASSERT_EQ(0, sysfs_str(mem_path(), "kind", kind, sizeof(kind)));
+	ASSERT_STREQ("memory", kind);
+}
+
+TEST_F(mem, set_size_keeps_data_below_new_size)
+{
+	uint64_t size = 100, got = 0;
+	char buf[8] = {};
+
+	ASSERT_EQ(6, pwrite(self->fd, "keepme", 6, 10));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
+	ASSERT_EQ(100, got);
+	ASSERT_EQ(100, sysfs_num(mem_path(), "size"));
+	ASSERT_EQ(6, pread(self->fd, buf, 6, 10));
+	ASSERT_STREQ("keepme", buf);
+	ASSERT_EQ(0, pread(self->fd, buf, 1, 100));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+	ASSERT_EQ(6, pread(self->fd, buf, 6, 10));
+	ASSERT_STREQ("keepme", buf);
+}
+
+TEST_F(mem, set_size_out_of_range_fails_einval)
+{
+	uint64_t size = 0;
+
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(EINVAL, errno);
+	size = 1ULL << 40;
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(EINVAL, errno);
+}
+
+TEST_F(mem, set_size_unprivileged_fails_eperm)
+{
+	uint64_t size = 128;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Keep the open fd, lose CAP_SYS_ADMIN. */
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		if (ioctl(self->fd, ACME_IOC_SET_SIZE, &size) == 0)
+			_exit(3);
+		_exit(errno == EPERM ? 0 : 4);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ((long long)self->size, sysfs_num(mem_path(), "size"));
+}
+
+TEST_F(mem, clear_zeroes_the_buffer)
+{
+	char buf[4] = { 1, 1, 1, 1 };
+
+	ASSERT_EQ(4, pwrite(self->fd, "abcd", 4, 0));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(4, pread(self->fd, buf, 4, 0));
+	ASSERT_EQ(0, buf[0] | buf[1] | buf[2] | buf[3]);
+}
+
+TEST_F(mem, clear_read_only_fails_ebadf)
+{
+	int fd = open(mem_path(), O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-1, ioctl(fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(EBADF, errno);
+	close(fd);
+}
+
+TEST_F(mem, stats_count_bytes_and_calls)
+{
+	struct acme_stats before, after;
+	char buf[10];
+
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &before));
+	ASSERT_EQ(10, write(self->fd, "0123456789", 10));
+	ASSERT_EQ(4, pread(self->fd, buf, 4, 0));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &after));
+	ASSERT_EQ(before.bytes_written + 10, after.bytes_written);
+	ASSERT_EQ(before.writes + 1, after.writes);
+	ASSERT_EQ(before.bytes_read + 4, after.bytes_read);
+	ASSERT_EQ(before.reads + 1, after.reads);
+	ASSERT_EQ((long long)after.bytes_written,
+		  sysfs_num(mem_path(), "bytes_written"));
+	ASSERT_EQ((long long)after.bytes_read,
+		  sysfs_num(mem_path(), "bytes_read"));
+}
+
+TEST_F(mem, unknown_ioctl_fails_enotty)
+{
+	ASSERT_EQ(-1, ioctl(self->fd, _IO(ACME_IOC_MAGIC, 0x7f)));
+	ASSERT_EQ(ENOTTY, errno);
+	ASSERT_EQ(-1, ioctl(self->fd, _IOR(ACME_IOC_MAGIC, 0x00, __u32), unmapped()));
+	ASSERT_EQ(ENOTTY, errno);
+}
+
+TEST_F(mem, bad_ioctl_pointer_fails_efault)
+{
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_GET_SIZE, unmapped()));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, unmapped()));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_GET_STATS, unmapped()));
+	ASSERT_EQ(EFAULT, errno);
+}
+
+TEST_F(mem, sysfs_attributes_are_read_only)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), SYSFS_CLASS "/%s/size",
+		 strrchr(mem_path(), '/') + 1);
+	ASSERT_EQ(-1, open(path, O_WRONLY));
+	ASSERT_EQ(EACCES, errno);
+}
+
+TEST_F(mem, mknod_node_reaches_the_same_device)
+{
+	const char *node = "/tmp/acme-mknod-test";
+	unsigned int maj = 0;
+	char line[128], name[64], buf[6] = {};
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	f = fopen("/proc/devices", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int m;
+
+		if (sscanf(line, "%u %63s", &m, name) == 2 && !strcmp(name, "acme"))
+			maj = m;
+	}
+	fclose(f);
+	ASSERT_NE(0, maj) TH_LOG("no acme line in /proc/devices");
+	ASSERT_EQ(0, stat(mem_path(), &st));
+	ASSERT_EQ(maj, major(st.st_rdev));
+
+	unlink(node);
+	ASSERT_EQ(0, mknod(node, S_IFCHR | 0600, st.st_rdev));
+	ASSERT_EQ(5, pwrite(self->fd, "mknod", 5, 0));
+	fd = open(node, O_RDONLY);
+	unlink(node);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(5, read(fd, buf, 5));
+	ASSERT_STREQ("mknod", buf);
+	close(fd);
+}
+
+/* --- FIFO devices --------------------------------------------------- */
+
+FIXTURE(fifo) {
+	int fd;
+	uint64_t size;
+};
+
+FIXTURE_SETUP(fifo)
+{
+	self->fd = open(fifo_path(), O_RDWR | O_NONBLOCK);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, "%s is missing: load the acme module", fifo_path());
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", fifo_path(), strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &self->size));
+}
+
+FIXTURE_TEARDOWN(fifo)
+{
+	if (self->fd >= 0) {
+		ioctl(self->fd, ACME_IOC_CLEAR);
+		close(self->fd);
+	}
+}
+
+static void set_blocking(int fd, int blocking)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	fcntl(fd, F_SETFL, blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK);
+}
+
+/* Fill the FIFO with non-blocking writes; return the bytes queued. */
+static long fill(int fd)
+{
+	static char chunk[4096];
+	long total = 0;
+	ssize_t n;
+
+	memset(chunk, 'f', sizeof(chunk));
+	while ((n = write(fd, chunk, sizeof(chunk))) > 0)
+		total += n;
+	return total;
+}
+
+TEST_F(fifo, write_then_read_in_order)
+{
+	char buf[16] = {};
+
+	ASSERT_EQ(3, write(self->fd, "abc", 3));
+	ASSERT_EQ(3, write(self->fd, "def", 3));
+	ASSERT_EQ(6, read(self->fd, buf, sizeof(buf)));
+	ASSERT_STREQ("abcdef", buf);
+}
+
+TEST_F(fifo, read_returns_what_is_queued)
+{
+	char buf[100];
+
+	ASSERT_EQ(3, write(self->fd, "xyz", 3));
+	set_blocking(self->fd, 1);
+	ASSERT_EQ(3, read(self->fd, buf, sizeof(buf)));
+}
+
+TEST_F(fifo, nonblocking_read_when_empty_fails_eagain)
+{
+	char c;
+
+	ASSERT_EQ(-1, read(self->fd, &c, 1));
+	ASSERT_EQ(EAGAIN, errno);
+}
+
+TEST_F(fifo, nonblocking_write_when_full_fails_eagain)
+{
+	ASSERT_EQ((long)self->size, fill(self->fd));
+	ASSERT_EQ(-1, write(self->fd, "x", 1));
+	ASSERT_EQ(EAGAIN, errno);
+}
+
+TEST_F(fifo, nonblocking_write_moves_what_fits)
+{
+	size_t len = self->size + 100;
+	char *big = calloc(1, len);
+
+	ASSERT_NE(NULL, big);
+	ASSERT_EQ((ssize_t)self->size, write(self->fd, big, len));
+	free(big);
+}
+
+TEST_F(fifo, zero_counts_return_0)
+{
+	char c;
+
+	ASSERT_EQ(0, read(self->fd, &c, 0));
+	ASSERT_EQ(0, write(self->fd, &c, 0));
+}
+
+TEST_F(fifo, poll_reports_readiness)
+{
+	struct pollfd pfd = { .fd = self->fd, .events = POLLIN | POLLOUT };
+
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	ASSERT_EQ(POLLOUT, pfd.revents);
+	ASSERT_EQ(1, write(self->fd, "p", 1));
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	ASSERT_EQ(POLLIN | POLLOUT, pfd.revents);
+	fill(self->fd);
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	ASSERT_EQ(POLLIN, pfd.revents);
+}
+
+TEST_F(fifo, select_reports_readiness)
+{
+	struct timeval tv = { 0, 0 };
+	fd_set rd, wr;
+
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(self->fd, &rd);
+	FD_SET(self->fd, &wr);
+	ASSERT_EQ(1, select(self->fd + 1, &rd, &wr, NULL, &tv));
+	ASSERT_FALSE(FD_ISSET(self->fd, &rd));
+	ASSERT_TRUE(FD_ISSET(self->fd, &wr));
+}
+
+TEST_F(fifo, epoll_wakes_on_write_from_another_process)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	int ep = epoll_create1(0);
+	pid_t pid;
+
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
+	ASSERT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open(fifo_path(), O_WRONLY);
+
+		sleep_ms(100);
+		_exit(fd >= 0 && write(fd, "e", 1) == 1 ? 0 : 1);
+	}
+	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 5000));
+	ASSERT_TRUE(out.events & EPOLLIN);
+	reap(pid);
+	close(ep);
+}
+
+TEST_F(fifo, blocking_read_waits_for_a_writer)
+{
+	char buf[8] = {};
+	pid_t pid;
+
+	set_blocking(self->fd, 1);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open(fifo_path(), O_WRONLY);
+
+		sleep_ms(100);
+		_exit(fd >= 0 && write(fd, "wake", 4) == 4 ? 0 : 1);
+	}
+	ASSERT_EQ(4, read(self->fd, buf, sizeof(buf)));
+	ASSERT_STREQ("wake", buf);
+	reap(pid);
+}
+
+TEST_F(fifo, blocking_write_waits_for_a_reader)
+{
+	pid_t pid;
+
+	fill(self->fd);
+	set_blocking(self->fd, 1);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char buf[64];
+		int fd = open(fifo_path(), O_RDONLY);
+
+		sleep_ms(100);
+		_exit(fd >= 0 && read(fd, buf, sizeof(buf)) == sizeof(buf) ? 0 : 1);
+	}
+	ASSERT_EQ(10, write(self->fd, "0123456789", 10));
+	reap(pid);
+}
+
+TEST_F(fifo, signal_interrupts_blocked_read)
+{
+	pid_t pid;
+	char c;
+
+	set_blocking(self->fd, 1);
+	pid = signal_me_after(100);
+	ASSERT_EQ(-1, read(self->fd, &c, 1));
+	ASSERT_EQ(EINTR, errno);
+	reap(pid);
+}
+
+TEST_F(fifo, signal_returns_bytes_already_written)
+{
+	size_t len = self->size + 1000;
+	char *big = calloc(1, len);
+	pid_t pid;
+
+	ASSERT_NE(NULL, big);
+	set_blocking(self->fd, 1);
+	pid = signal_me_after(100);
+	ASSERT_EQ((ssize_t)self->size, write(self->fd, big, len));
+	reap(pid);
+	free(big);
+}
+
+TEST_F(fifo, lseek_and_pread_fail_espipe)
+{
+	char c;
+
+	ASSERT_EQ(-1, lseek(self->fd, 0, SEEK_SET));
+	ASSERT_EQ(ESPIPE, errno);
+	ASSERT_EQ(-1, pread(self->fd, &c, 1, 0));
+	ASSERT_EQ(ESPIPE, errno);
+}
+
+TEST_F(fifo, bad_buffer_fails_efault)
+{
+	ASSERT_EQ(-1, write(self->fd, unmapped(), 4));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(4, write(self->fd, "data", 4));
+	ASSERT_EQ(-1, read(self->fd, unmapped(), 4));
+	ASSERT_EQ(EFAULT, errno);
+}
+
+TEST_F(fifo, size_and_sysfs)
+{
+	char kind[16];
+
+	ASSERT_EQ((long long)self->size, sysfs_num(fifo_path(), "size"));
+	ASSERT_EQ(0, sysfs_str(fifo_path(), "kind", kind, sizeof(kind)));
+	ASSERT_STREQ("fifo", kind);
+}
+
+TEST_F(fifo, resize_only_when_empty)
+{
+	uint64_t size = 4096, got = 0;
+
+	ASSERT_EQ(1, write(self->fd, "q", 1));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
+	ASSERT_EQ(4096, got);
+	ASSERT_EQ(4096, fill(self->fd));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+}
+
+TEST_F(fifo, clear_drops_queued_data)
+{
+	char c;
+
+	ASSERT_EQ(3, write(self->fd, "abc", 3));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(-1, read(self->fd, &c, 1));
+	ASSERT_EQ(EAGAIN, errno);
+}
+
+TEST_F(fifo, stats_count_bytes)
+{
+	struct acme_stats before, after;
+	char buf[8];
+
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &before));
+	ASSERT_EQ(5, write(self->fd, "stats", 5));
+	ASSERT_EQ(5, read(self->fd, buf, sizeof(buf)));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &after));
+	ASSERT_EQ(before.bytes_written + 5, after.bytes_written);
+	ASSERT_EQ(before.bytes_read + 5, after.bytes_read);
+	ASSERT_EQ((long long)after.bytes_read,
+		  sysfs_num(fifo_path(), "bytes_read"));
+}
+
+TEST_F(fifo, unknown_ioctl_fails_enotty)
+{
+	ASSERT_EQ(-1, ioctl(self->fd, _IO('x', 1)));
+	ASSERT_EQ(ENOTTY, errno);
+}
+
+TEST_HARNESS_MAIN
