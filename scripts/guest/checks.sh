@@ -8,8 +8,8 @@
 #   m  acme, acme_core and hello are modules: load, use and unload them
 #   y  they are built in: the devices must exist without modprobe
 #
-# Without an argument the mode comes from acme_mode= on the kernel command
-# line (the kernel passes it to /init as a variable), else m.
+# Without an argument the mode comes from acmeguest.mode= on the kernel
+# command line, else m.
 #
 # Prints one KTAP line per check ("ok N - name", "not ok N - name",
 # "ok N - name # SKIP reason"), then "# N passed, N failed, N skipped", and
@@ -17,7 +17,12 @@
 # of it; each of its cases becomes one line here.
 set -u
 
-MODE="${1:-${acme_mode:-m}}"
+cmdline_mode() {
+	tr ' ' '\n' </proc/cmdline | sed -n 's/^acmeguest\.mode=//p'
+}
+
+MODE="${1:-$(cmdline_mode)}"
+MODE="${MODE:-m}"
 SELFTEST=/acme/acme_test
 GREETING='Good morrow to this fair assembly.'
 FAREWELL='Alas, poor world, what treasure hast thou lost!'

@@ -25,8 +25,8 @@ echo
 echo "=== acme ==="
 show modprobe acme
 show lsmod
-echo "# grep -E ' acme_|\\[acme' /proc/kallsyms | head -n 20"
-grep -E ' acme_|\[acme' /proc/kallsyms | head -n 20
+echo "# grep -E ' [Tt] acme_' /proc/kallsyms"
+grep -E ' [Tt] acme_' /proc/kallsyms
 
 echo
 echo "# echo 'To be, or not to be' > /dev/acme0"
