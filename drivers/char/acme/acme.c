@@ -80,8 +80,10 @@ enum acme_kind {
 
 /**
  * struct acme_dev - one memory or FIFO device
- * @cdev: character device of this minor
- * @dev: class device, /sys/class/acme/<name>
+ * @dev: class device, /sys/class/acme/<name>; its reference count decides
+ *	when the structure is freed
+ * @cdev: character device of this minor; an open file holds it, and through
+ *	cdev_set_parent() it holds @dev
  * @kind: memory or FIFO device
  * @lock: serializes the data, its size and @stats
  * @buf: buffer of a memory device
@@ -92,8 +94,8 @@ enum acme_kind {
  * @stats: counters reported by ACME_IOC_GET_STATS and sysfs
  */
 struct acme_dev {
+	struct device dev;
 	struct cdev cdev;
-	struct device *dev;
 	enum acme_kind kind;
 	struct mutex lock;	/* serializes data, size and stats */
 	u8 *buf;
@@ -104,10 +106,16 @@ struct acme_dev {
 	struct acme_stats stats;
 };
 
-static struct acme_dev *acme_devs;
+static struct acme_dev **acme_devs;
 static unsigned int acme_nr;
 static dev_t acme_first;
 
+static inline struct acme_dev *to_acme_dev(struct device *dev)
+{
+	return container_of(dev, struct acme_dev, dev);
+}
+
+/* Count a read(2) that moved @n bytes; called with adev->lock held. */
 static void acme_count_read(struct acme_dev *adev, ssize_t n)
 {
 	if (n > 0) {
@@ -116,6 +124,7 @@ static void acme_count_read(struct acme_dev *adev, ssize_t n)
 	}
 }
 
+/* Count a write(2) that moved @n bytes; called with adev->lock held. */
 static void acme_count_write(struct acme_dev *adev, ssize_t n)
 {
 	if (n > 0) {
@@ -124,15 +133,10 @@ static void acme_count_write(struct acme_dev *adev, ssize_t n)
 	}
 }
 
-/* Capacity in bytes: buffer size or FIFO size. */
+/* Capacity in bytes: buffer size or FIFO size. Called with adev->lock held. */
 static size_t acme_capacity(struct acme_dev *adev)
 {
-	size_t cap;
-
-	mutex_lock(&adev->lock);
-	cap = adev->kind == ACME_MEM ? adev->size : kfifo_size(&adev->fifo);
-	mutex_unlock(&adev->lock);
-	return cap;
+	return adev->kind == ACME_MEM ? adev->size : kfifo_size(&adev->fifo);
 }
 
 /* open: remember the device; the position starts at 0. */
@@ -151,7 +155,7 @@ static ssize_t acme_mem_read(struct file *file, char __user *buf,
 
 	if (mutex_lock_interruptible(&adev->lock))
 		return -ERESTARTSYS;
-	ret = acme_read_from_buffer(buf, count, ppos, adev->buf, adev->size);
+	ret = simple_read_from_buffer(buf, count, ppos, adev->buf, adev->size);
 	acme_count_read(adev, ret);
 	mutex_unlock(&adev->lock);
 	return ret;
@@ -172,13 +176,18 @@ static ssize_t acme_mem_write(struct file *file, const char __user *buf,
 	return ret;
 }
 
-/* llseek: SEEK_END is relative to the current buffer size. */
+/*
+ * llseek: SEEK_END is relative to the current buffer size, read under the
+ * lock. As for any char device, the VFS does not serialize f_pos between
+ * threads sharing the file; the lock does not try to either.
+ */
 static loff_t acme_mem_llseek(struct file *file, loff_t offset, int whence)
 {
 	struct acme_dev *adev = file->private_data;
 	loff_t pos;
 
-	mutex_lock(&adev->lock);
+	if (mutex_lock_interruptible(&adev->lock))
+		return -ERESTARTSYS;
 	pos = acme_seek_pos(file->f_pos, offset, whence, adev->size);
 	if (pos >= 0)
 		file->f_pos = pos;
@@ -216,6 +225,7 @@ static ssize_t acme_fifo_read(struct file *file, char __user *buf,
 
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
+		/* Unlocked peek; the condition is checked again under the lock. */
 		if (wait_event_interruptible(adev->readq,
 					     !kfifo_is_empty(&adev->fifo)))
 			return -ERESTARTSYS;
@@ -264,10 +274,12 @@ static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
 			continue;
 		}
 
-		ret = kfifo_from_user(&adev->fifo, buf + done,
-				      min_t(size_t, count - done, ACME_FIFO_MAX),
+		ret = kfifo_from_user(&adev->fifo, buf + done, count - done,
 				      &copied);
-		acme_count_write(adev, copied);
+		/* One write(2) counts once, however many rounds it takes. */
+		adev->stats.bytes_written += copied;
+		if (copied && !done)
+			adev->stats.writes++;
 		mutex_unlock(&adev->lock);
 
 		if (copied)
@@ -283,7 +295,12 @@ static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
 	return ret;
 }
 
-/* poll: readable while data is queued, writable while there is room. */
+/*
+ * poll: readable while data is queued, writable while there is room. It
+ * peeks without the lock, as pipe_poll() does: a reader or writer holding
+ * the lock while it faults in user memory must not stall poll(2), and a
+ * stale answer is corrected by the wake-up that follows every change.
+ */
 static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 {
 	struct acme_dev *adev = file->private_data;
@@ -292,12 +309,10 @@ static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &adev->readq, wait);
 	poll_wait(file, &adev->writeq, wait);
 
-	mutex_lock(&adev->lock);
 	if (!kfifo_is_empty(&adev->fifo))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (!kfifo_is_full(&adev->fifo))
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	mutex_unlock(&adev->lock);
 
 	return mask;
 }
@@ -350,12 +365,28 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 	return ret;
 }
 
-static int acme_set_size(struct acme_dev *adev, u64 __user *argp)
+static int acme_get_size(struct acme_dev *adev, u64 __user *argp)
+{
+	u64 size;
+
+	if (mutex_lock_interruptible(&adev->lock))
+		return -ERESTARTSYS;
+	size = acme_capacity(adev);
+	mutex_unlock(&adev->lock);
+
+	return put_user(size, argp);
+}
+
+/* Resizing may drop data, so it needs a file opened for writing too. */
+static int acme_set_size(struct acme_dev *adev, struct file *file,
+			 u64 __user *argp)
 {
 	u64 size;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
 	if (get_user(size, argp))
 		return -EFAULT;
 
@@ -370,7 +401,8 @@ static int acme_clear(struct acme_dev *adev, struct file *file)
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
 
-	mutex_lock(&adev->lock);
+	if (mutex_lock_interruptible(&adev->lock))
+		return -ERESTARTSYS;
 	if (adev->kind == ACME_MEM)
 		memset(adev->buf, 0, adev->size);
 	else
@@ -386,7 +418,8 @@ static int acme_get_stats(struct acme_dev *adev, struct acme_stats __user *argp)
 {
 	struct acme_stats stats;
 
-	mutex_lock(&adev->lock);
+	if (mutex_lock_interruptible(&adev->lock))
+		return -ERESTARTSYS;
 	stats = adev->stats;
 	mutex_unlock(&adev->lock);
 
@@ -401,9 +434,9 @@ static long acme_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case ACME_IOC_GET_SIZE:
-		return put_user((u64)acme_capacity(adev), (u64 __user *)argp);
+		return acme_get_size(adev, argp);
 	case ACME_IOC_SET_SIZE:
-		return acme_set_size(adev, argp);
+		return acme_set_size(adev, file, argp);
 	case ACME_IOC_CLEAR:
 		return acme_clear(adev, file);
 	case ACME_IOC_GET_STATS:
@@ -436,42 +469,56 @@ static const struct file_operations acme_fifo_fops = {
 static ssize_t size_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%zu\n", acme_capacity(dev_get_drvdata(dev)));
+	struct acme_dev *adev = to_acme_dev(dev);
+	size_t size;
+
+	if (mutex_lock_killable(&adev->lock))
+		return -EINTR;
+	size = acme_capacity(adev);
+	mutex_unlock(&adev->lock);
+
+	return sysfs_emit(buf, "%zu\n", size);
 }
 static DEVICE_ATTR_RO(size);
 
 static ssize_t kind_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	struct acme_dev *adev = dev_get_drvdata(dev);
+	struct acme_dev *adev = to_acme_dev(dev);
 
 	return sysfs_emit(buf, "%s\n", adev->kind == ACME_MEM ? "memory" : "fifo");
 }
 static DEVICE_ATTR_RO(kind);
 
+/* Read one counter; the lock keeps a 64-bit value whole on 32-bit CPUs. */
+static ssize_t acme_show_counter(struct acme_dev *adev, const u64 *counter,
+				 char *buf)
+{
+	u64 n;
+
+	if (mutex_lock_killable(&adev->lock))
+		return -EINTR;
+	n = *counter;
+	mutex_unlock(&adev->lock);
+
+	return sysfs_emit(buf, "%llu\n", n);
+}
+
 static ssize_t bytes_read_show(struct device *dev, struct device_attribute *attr,
 			       char *buf)
 {
-	struct acme_dev *adev = dev_get_drvdata(dev);
-	u64 n;
+	struct acme_dev *adev = to_acme_dev(dev);
 
-	mutex_lock(&adev->lock);
-	n = adev->stats.bytes_read;
-	mutex_unlock(&adev->lock);
-	return sysfs_emit(buf, "%llu\n", n);
+	return acme_show_counter(adev, &adev->stats.bytes_read, buf);
 }
 static DEVICE_ATTR_RO(bytes_read);
 
 static ssize_t bytes_written_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
-	struct acme_dev *adev = dev_get_drvdata(dev);
-	u64 n;
+	struct acme_dev *adev = to_acme_dev(dev);
 
-	mutex_lock(&adev->lock);
-	n = adev->stats.bytes_written;
-	mutex_unlock(&adev->lock);
-	return sysfs_emit(buf, "%llu\n", n);
+	return acme_show_counter(adev, &adev->stats.bytes_written, buf);
 }
 static DEVICE_ATTR_RO(bytes_written);
 
@@ -484,10 +531,15 @@ static struct attribute *acme_attrs[] = {
 };
 ATTRIBUTE_GROUPS(acme);
 
-static void acme_free_storage(struct acme_dev *adev)
+/* Called when the last reference to the device is dropped. */
+static void acme_dev_release(struct device *dev)
 {
+	struct acme_dev *adev = to_acme_dev(dev);
+
 	kvfree(adev->buf);
 	kfifo_free(&adev->fifo);
+	mutex_destroy(&adev->lock);
+	kfree(adev);
 }
 
 static int __init acme_alloc_storage(struct acme_dev *adev)
@@ -500,53 +552,65 @@ static int __init acme_alloc_storage(struct acme_dev *adev)
 	return adev->buf ? 0 : -ENOMEM;
 }
 
-static int __init acme_dev_create(struct acme_dev *adev, enum acme_kind kind,
-				  unsigned int index, dev_t devt)
+/* Allocate a device with its storage; nothing is visible to user space yet. */
+static struct acme_dev *__init acme_dev_alloc(enum acme_kind kind,
+					      unsigned int index, dev_t devt)
 {
-	char name[16];
+	struct acme_dev *adev;
 	int ret;
+
+	adev = kzalloc(sizeof(*adev), GFP_KERNEL);
+	if (!adev)
+		return ERR_PTR(-ENOMEM);
 
 	adev->kind = kind;
 	mutex_init(&adev->lock);
 	init_waitqueue_head(&adev->readq);
 	init_waitqueue_head(&adev->writeq);
-	snprintf(name, sizeof(name), kind == ACME_MEM ? "acme%u" : "acme_fifo%u",
-		 index);
 
-	ret = acme_alloc_storage(adev);
-	if (ret)
-		return ret;
+	/* From here on, put_device() frees adev through acme_dev_release(). */
+	acme_device_init(&adev->dev, devt, acme_groups, acme_dev_release);
+	if (kind == ACME_MEM)
+		ret = dev_set_name(&adev->dev, "acme%u", index);
+	else
+		ret = dev_set_name(&adev->dev, "acme_fifo%u", index);
+	if (!ret)
+		ret = acme_alloc_storage(adev);
+	if (ret) {
+		put_device(&adev->dev);
+		return ERR_PTR(ret);
+	}
 
 	cdev_init(&adev->cdev, kind == ACME_MEM ? &acme_mem_fops : &acme_fifo_fops);
 	adev->cdev.owner = THIS_MODULE;
-	ret = cdev_add(&adev->cdev, devt, 1);
+	/* An open file holds the cdev, and the cdev holds the device. */
+	cdev_set_parent(&adev->cdev, &adev->dev.kobj);
+	return adev;
+}
+
+/* Make the device reachable: the cdev first, then the node in /dev. */
+static int __init acme_dev_add(struct acme_dev *adev)
+{
+	int ret;
+
+	ret = cdev_add(&adev->cdev, adev->dev.devt, 1);
 	if (ret) {
-		pr_err("cannot add cdev for %s: %d\n", name, ret);
-		goto free_storage;
+		dev_err(&adev->dev, "cannot add cdev: %d\n", ret);
+		return ret;
 	}
 
-	adev->dev = acme_device_register(NULL, devt, adev, acme_groups, name);
-	if (IS_ERR(adev->dev)) {
-		ret = PTR_ERR(adev->dev);
-		pr_err("cannot register device %s: %d\n", name, ret);
-		goto del_cdev;
+	ret = acme_device_register(&adev->dev);
+	if (ret) {
+		dev_err(&adev->dev, "cannot register device: %d\n", ret);
+		cdev_del(&adev->cdev);
 	}
-
-	return 0;
-
-del_cdev:
-	cdev_del(&adev->cdev);
-free_storage:
-	acme_free_storage(adev);
 	return ret;
 }
 
-static void acme_dev_destroy(struct acme_dev *adev)
+static void acme_dev_del(struct acme_dev *adev)
 {
-	acme_device_unregister(adev->dev);
+	acme_device_unregister(&adev->dev);
 	cdev_del(&adev->cdev);
-	acme_free_storage(adev);
-	mutex_destroy(&adev->lock);
 }
 
 static int __init acme_check_param(const char *name, unsigned long val,
@@ -570,7 +634,7 @@ static int __init acme_check_params(void)
 
 static int __init acme_init(void)
 {
-	unsigned int i;
+	unsigned int i, added;
 	int ret;
 
 	ret = acme_check_params();
@@ -585,29 +649,43 @@ static int __init acme_init(void)
 	ret = acme_reserve_minors(acme_nr, &acme_first);
 	if (ret) {
 		pr_err("cannot reserve %u minors: %d\n", acme_nr, ret);
-		goto free_devs;
+		goto free_array;
 	}
 
+	/*
+	 * Allocate every device before adding any: once a node is in /dev it
+	 * may be open, and failing the load after that is best avoided.
+	 */
 	for (i = 0; i < acme_nr; i++) {
 		if (i < nr_devs)
-			ret = acme_dev_create(&acme_devs[i], ACME_MEM, i,
-					      acme_first + i);
+			acme_devs[i] = acme_dev_alloc(ACME_MEM, i, acme_first + i);
 		else
-			ret = acme_dev_create(&acme_devs[i], ACME_FIFO,
-					      i - nr_devs, acme_first + i);
+			acme_devs[i] = acme_dev_alloc(ACME_FIFO, i - nr_devs,
+						      acme_first + i);
+		if (IS_ERR(acme_devs[i])) {
+			ret = PTR_ERR(acme_devs[i]);
+			goto put_devs;
+		}
+	}
+
+	for (added = 0; added < acme_nr; added++) {
+		ret = acme_dev_add(acme_devs[added]);
 		if (ret)
-			goto destroy_devs;
+			goto del_devs;
 	}
 
 	pr_info("%u memory and %u FIFO devices, major %u\n", nr_devs, nr_fifos,
 		MAJOR(acme_first));
 	return 0;
 
-destroy_devs:
+del_devs:
+	while (added--)
+		acme_dev_del(acme_devs[added]);
+put_devs:
 	while (i--)
-		acme_dev_destroy(&acme_devs[i]);
+		put_device(&acme_devs[i]->dev);
 	acme_release_minors(acme_first, acme_nr);
-free_devs:
+free_array:
 	kfree(acme_devs);
 	return ret;
 }
@@ -616,8 +694,10 @@ static void __exit acme_exit(void)
 {
 	unsigned int i = acme_nr;
 
-	while (i--)
-		acme_dev_destroy(&acme_devs[i]);
+	while (i--) {
+		acme_dev_del(acme_devs[i]);
+		put_device(&acme_devs[i]->dev);
+	}
 	acme_release_minors(acme_first, acme_nr);
 	kfree(acme_devs);
 }

@@ -4,14 +4,23 @@
  *
  * acme_core owns the "acme" character device region (see /proc/devices) and
  * the "acme" device class (/sys/class/acme). A client driver reserves a range
- * of minors, adds its own cdev for them and registers one class device per
- * minor, which makes devtmpfs create the /dev node.
+ * of minors, embeds a struct device and a struct cdev in each of its devices,
+ * adds the cdev and registers the device, which makes devtmpfs create the
+ * /dev node:
  *
- * It also holds the bounded copy and seek arithmetic of the acme memory
+ *	acme_reserve_minors(count, &first);
+ *	acme_device_init(&priv->dev, first + i, groups, release);
+ *	cdev_init(&priv->cdev, &fops);
+ *	cdev_set_parent(&priv->cdev, &priv->dev.kobj);
+ *	cdev_add(&priv->cdev, priv->dev.devt, 1);
+ *	acme_device_register(&priv->dev);
+ *
+ * It also holds the bounded write and seek arithmetic of the acme memory
  * devices, so that the edge cases (negative positions, the end of the buffer,
- * overflowing seeks) are written and tested once.
+ * overflowing seeks) are written and tested once. Reads use the kernel's own
+ * simple_read_from_buffer().
  *
- * Locking: the minor bitmap is protected by acme_minors_lock. The copy and
+ * Locking: the minor bitmap is protected by acme_minors_lock. The write and
  * seek helpers take no lock; the caller serializes access to its buffer.
  */
 
@@ -20,7 +29,6 @@
 #include <linux/bitmap.h>
 #include <linux/bug.h>
 #include <linux/device.h>
-#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kdev_t.h>
@@ -37,6 +45,8 @@ static unsigned int major;
 module_param(major, uint, 0444);
 MODULE_PARM_DESC(major, "Major number to use (default 0: allocate one)");
 
+/* Set once the region and the class are registered, never cleared. */
+static bool acme_core_ready;
 static dev_t acme_devt;
 static DEFINE_MUTEX(acme_minors_lock);
 static DECLARE_BITMAP(acme_minors, ACME_MINORS);
@@ -54,13 +64,16 @@ static struct class acme_class = {
  * The caller owns the range until it passes it to acme_release_minors().
  *
  * Context: Process context. Takes and releases acme_minors_lock.
- * Return: 0 on success, -EINVAL if @count is 0 or larger than ACME_MINORS,
- * -ENOSPC if no free range of @count minors is left.
+ * Return: 0 on success, -ENODEV if acme_core failed to initialize (possible
+ * when built in), -EINVAL if @count is 0 or larger than ACME_MINORS, -ENOSPC
+ * if no free range of @count minors is left.
  */
 int acme_reserve_minors(unsigned int count, dev_t *first)
 {
 	unsigned long start;
 
+	if (!acme_core_ready)
+		return -ENODEV;
 	if (!count || count > ACME_MINORS)
 		return -EINVAL;
 
@@ -99,44 +112,73 @@ void acme_release_minors(dev_t first, unsigned int count)
 }
 EXPORT_SYMBOL_GPL(acme_release_minors);
 
+static bool acme_devt_valid(dev_t devt)
+{
+	return acme_core_ready && devt >= acme_devt &&
+	       devt - acme_devt < ACME_MINORS;
+}
+
 /**
- * acme_device_register() - create an acme class device and its /dev node
- * @parent: parent device, or NULL
+ * acme_device_init() - initialize a device embedded in a driver's structure
+ * @dev: the device to initialize
  * @devt: device number, from a range reserved with acme_reserve_minors()
- * @drvdata: driver data, returned by dev_get_drvdata() on the new device
  * @groups: NULL-terminated list of sysfs attribute groups, or NULL
- * @name: device name, used for /sys/class/acme/@name and /dev/@name
+ * @release: frees the structure that embeds @dev; called when the last
+ *	reference to @dev is dropped
  *
- * The attribute groups are created before the KOBJ_ADD uevent, so user space
- * never sees the device without them.
+ * After this call the device is reference counted: give it up with
+ * put_device(), never with kfree(). The caller names it with dev_set_name()
+ * and registers it with acme_device_register(). An open file keeps the
+ * device, and so the driver's structure, alive if the driver's cdev was
+ * tied to it with cdev_set_parent().
+ *
+ * Context: Process context.
+ */
+void acme_device_init(struct device *dev, dev_t devt,
+		      const struct attribute_group **groups,
+		      void (*release)(struct device *dev))
+{
+	device_initialize(dev);
+	dev->class = &acme_class;
+	dev->devt = devt;
+	dev->groups = groups;
+	dev->release = release;
+}
+EXPORT_SYMBOL_GPL(acme_device_init);
+
+/**
+ * acme_device_register() - add an acme device and its /dev node
+ * @dev: device set up with acme_device_init() and named
+ *
+ * Creates /sys/class/acme/<name> with the attribute groups, then the KOBJ_ADD
+ * uevent that makes devtmpfs create /dev/<name>. Add the cdev first, so that
+ * the node can be opened as soon as it appears.
  *
  * Context: Process context. May sleep.
- * Return: the new device, or an ERR_PTR(): -EINVAL if @devt does not belong
- * to acme_core, or the error of device_create_with_groups().
+ * Return: 0 on success, -EINVAL if the device number does not belong to
+ * acme_core, or the error of device_add().
  */
-struct device *acme_device_register(struct device *parent, dev_t devt,
-				    void *drvdata,
-				    const struct attribute_group **groups,
-				    const char *name)
+int acme_device_register(struct device *dev)
 {
-	if (devt < acme_devt || devt - acme_devt >= ACME_MINORS)
-		return ERR_PTR(-EINVAL);
+	if (!acme_devt_valid(dev->devt))
+		return -EINVAL;
 
-	return device_create_with_groups(&acme_class, parent, devt, drvdata,
-					 groups, "%s", name);
+	return device_add(dev);
 }
 EXPORT_SYMBOL_GPL(acme_device_register);
 
 /**
- * acme_device_unregister() - remove a device made by acme_device_register()
- * @dev: the device; NULL and error pointers are ignored
+ * acme_device_unregister() - remove a device added by acme_device_register()
+ * @dev: the device
+ *
+ * Removes the sysfs directory and the /dev node. The caller still holds the
+ * reference from acme_device_init() and drops it with put_device().
  *
  * Context: Process context. May sleep.
  */
 void acme_device_unregister(struct device *dev)
 {
-	if (!IS_ERR_OR_NULL(dev))
-		device_unregister(dev);
+	device_del(dev);
 }
 EXPORT_SYMBOL_GPL(acme_device_unregister);
 
@@ -162,50 +204,17 @@ ssize_t acme_span(loff_t pos, size_t count, size_t size)
 EXPORT_SYMBOL_GPL(acme_span);
 
 /**
- * acme_read_from_buffer() - copy from a kernel buffer to user space
- * @to: user-space destination
- * @count: bytes asked for
- * @ppos: file position; advanced by the bytes copied
- * @from: kernel buffer
- * @size: size of @from in bytes
- *
- * Copies at most up to the end of the buffer. A fault part way keeps what was
- * copied up to it, as read(2) does.
- *
- * Context: Process context; may fault in user pages, so no spinlocks held.
- * Return: bytes copied, 0 at or past the end of the buffer or when @count is
- * 0, -EINVAL for a negative position, -EFAULT if nothing could be copied.
- */
-ssize_t acme_read_from_buffer(void __user *to, size_t count, loff_t *ppos,
-			      const void *from, size_t size)
-{
-	loff_t pos = *ppos;
-	ssize_t n = acme_span(pos, count, size);
-	size_t left;
-
-	if (n <= 0)
-		return n;
-
-	left = copy_to_user(to, from + pos, n);
-	if (left == n)
-		return -EFAULT;
-
-	n -= left;
-	*ppos = pos + n;
-	return n;
-}
-EXPORT_SYMBOL_GPL(acme_read_from_buffer);
-
-/**
- * acme_write_to_buffer() - copy from user space into a kernel buffer
+ * acme_write_to_buffer() - copy from user space into a fixed-size buffer
  * @to: kernel buffer
  * @size: size of @to in bytes
  * @ppos: file position; advanced by the bytes copied
  * @from: user-space source
  * @count: bytes offered
  *
- * Copies at most up to the end of the buffer; the rest of @count is left for
- * the caller's next write, which then fails with -ENOSPC.
+ * Like simple_write_to_buffer(), except that a write at or past the end of
+ * the buffer fails with -ENOSPC, as on a full device, instead of returning 0,
+ * which user space would retry forever. A write that crosses the end copies
+ * what fits; the caller's next write then fails with -ENOSPC.
  *
  * Context: Process context; may fault in user pages, so no spinlocks held.
  * Return: bytes copied, 0 when @count is 0, -ENOSPC at or past the end of the
@@ -214,22 +223,14 @@ EXPORT_SYMBOL_GPL(acme_read_from_buffer);
 ssize_t acme_write_to_buffer(void *to, size_t size, loff_t *ppos,
 			     const void __user *from, size_t count)
 {
-	loff_t pos = *ppos;
-	ssize_t n = acme_span(pos, count, size);
-	size_t left;
+	ssize_t n = acme_span(*ppos, count, size);
 
 	if (n < 0)
 		return n;
 	if (!n)
 		return count ? -ENOSPC : 0;
 
-	left = copy_from_user(to + pos, from, n);
-	if (left == n)
-		return -EFAULT;
-
-	n -= left;
-	*ppos = pos + n;
-	return n;
+	return simple_write_to_buffer(to, size, ppos, from, count);
 }
 EXPORT_SYMBOL_GPL(acme_write_to_buffer);
 
@@ -272,8 +273,13 @@ loff_t acme_seek_pos(loff_t pos, loff_t offset, int whence, loff_t size)
 }
 EXPORT_SYMBOL_GPL(acme_seek_pos);
 
+/*
+ * Built in, a failure here does not stop the drivers' initcalls: they find
+ * acme_core_ready false and fail with -ENODEV.
+ */
 static int __init acme_core_init(void)
 {
+	dev_t devt;
 	int ret;
 
 	if (major >= CHRDEV_MAJOR_MAX) {
@@ -283,10 +289,10 @@ static int __init acme_core_init(void)
 	}
 
 	if (major) {
-		acme_devt = MKDEV(major, 0);
-		ret = register_chrdev_region(acme_devt, ACME_MINORS, "acme");
+		devt = MKDEV(major, 0);
+		ret = register_chrdev_region(devt, ACME_MINORS, "acme");
 	} else {
-		ret = alloc_chrdev_region(&acme_devt, 0, ACME_MINORS, "acme");
+		ret = alloc_chrdev_region(&devt, 0, ACME_MINORS, "acme");
 	}
 	if (ret) {
 		pr_err("cannot get a char device region (major=%u): %d\n",
@@ -300,10 +306,12 @@ static int __init acme_core_init(void)
 		goto unregister_region;
 	}
 
+	acme_devt = devt;
+	acme_core_ready = true;
 	return 0;
 
 unregister_region:
-	unregister_chrdev_region(acme_devt, ACME_MINORS);
+	unregister_chrdev_region(devt, ACME_MINORS);
 	return ret;
 }
 

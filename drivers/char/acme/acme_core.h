@@ -18,15 +18,13 @@ struct device;
 int acme_reserve_minors(unsigned int count, dev_t *first);
 void acme_release_minors(dev_t first, unsigned int count);
 
-struct device *acme_device_register(struct device *parent, dev_t devt,
-				    void *drvdata,
-				    const struct attribute_group **groups,
-				    const char *name);
+void acme_device_init(struct device *dev, dev_t devt,
+		      const struct attribute_group **groups,
+		      void (*release)(struct device *dev));
+int acme_device_register(struct device *dev);
 void acme_device_unregister(struct device *dev);
 
 ssize_t acme_span(loff_t pos, size_t count, size_t size);
-ssize_t acme_read_from_buffer(void __user *to, size_t count, loff_t *ppos,
-			      const void *from, size_t size);
 ssize_t acme_write_to_buffer(void *to, size_t size, loff_t *ppos,
 			     const void __user *from, size_t count);
 loff_t acme_seek_pos(loff_t pos, loff_t offset, int whence, loff_t size);

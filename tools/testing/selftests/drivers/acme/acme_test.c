@@ -108,27 +108,62 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Wait until @pid sleeps (state S in /proc/<pid>/stat), so that a test
+ * knows its parent really blocked in the call under test. Gives up after
+ * about 20 s; the caller's assertion then fails rather than hangs.
+ */
+static void wait_until_sleeping(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 20000; i++) {
+		FILE *f = fopen(path, "r");
+
+		if (!f)
+			return;
+		p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		sleep_ms(1);
+	}
+}
+
+/* Fork a child that runs @fn once this process blocks; returns its pid. */
+static pid_t when_blocked(void (*fn)(pid_t parent))
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		wait_until_sleeping(parent);
+		fn(parent);
+		_exit(0);
+	}
+	return pid;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
 }
 
-/* Send SIGUSR1 to this process after @ms; the handler does not restart. */
-static pid_t signal_me_after(long ms)
+static void send_sigusr1(pid_t parent)
+{
+	kill(parent, SIGUSR1);
+}
+
+/* Send SIGUSR1, which does not restart calls, once this process blocks. */
+static pid_t signal_when_blocked(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	pid_t parent = getpid();
-	pid_t pid;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
-	pid = fork();
-	if (pid == 0) {
-		sleep_ms(ms);
-		kill(parent, SIGUSR1);
-		_exit(0);
-	}
-	return pid;
+	return when_blocked(send_sigusr1);
 }
 
 static void reap(pid_t pid)
@@ -157,8 +192,11 @@ FIXTURE_SETUP(mem)
 
 FIXTURE_TEARDOWN(mem)
 {
-	if (self->fd >= 0)
+	if (self->fd >= 0) {
+		/* Undo a resize that a failed test left behind. */
+		ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size);
 		close(self->fd);
+	}
 }
 
 TEST_F(mem, write_then_read_back)
@@ -222,6 +260,17 @@ TEST_F(mem, write_across_end_is_partial)
 	ASSERT_EQ(2, write(self->fd, "wxyz", 4));
 	ASSERT_EQ(2, pread(self->fd, buf, sizeof(buf), self->size - 2));
 	ASSERT_STREQ("wx", buf);
+}
+
+TEST_F(mem, last_byte_reads_and_writes)
+{
+	char buf[8] = {};
+
+	ASSERT_EQ(1, pwrite(self->fd, "z", 1, self->size - 1));
+	ASSERT_EQ(1, pread(self->fd, buf, 1, self->size - 1));
+	ASSERT_EQ('z', buf[0]);
+	ASSERT_EQ(1, pread(self->fd, buf, sizeof(buf), self->size - 1));
+	ASSERT_EQ(0, pread(self->fd, buf, 1, self->size));
 }
 
 TEST_F(mem, zero_counts_return_0)
@@ -296,6 +345,8 @@ TEST_F(mem, set_size_keeps_data_below_new_size)
 	uint64_t size = 100, got = 0;
 	char buf[8] = {};
 
+	if (geteuid())
+		SKIP(return, "resizing needs CAP_SYS_ADMIN: run as root");
 	ASSERT_EQ(6, pwrite(self->fd, "keepme", 6, 10));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
@@ -313,6 +364,8 @@ TEST_F(mem, set_size_out_of_range_fails_einval)
 {
 	uint64_t size = 0;
 
+	if (geteuid())
+		SKIP(return, "resizing needs CAP_SYS_ADMIN: run as root");
 	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(EINVAL, errno);
 	size = 1ULL << 40;
@@ -326,6 +379,8 @@ TEST_F(mem, set_size_unprivileged_fails_eperm)
 	int status;
 	pid_t pid;
 
+	if (geteuid())
+		SKIP(return, "needs root to drop privileges");
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -340,6 +395,19 @@ TEST_F(mem, set_size_unprivileged_fails_eperm)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	ASSERT_EQ((long long)self->size, sysfs_num(mem_path(), "size"));
+}
+
+TEST_F(mem, set_size_read_only_fails_ebadf)
+{
+	uint64_t size = 128;
+	int fd = open(mem_path(), O_RDONLY);
+
+	if (geteuid())
+		SKIP(return, "resizing needs CAP_SYS_ADMIN: run as root");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-1, ioctl(fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(EBADF, errno);
+	close(fd);
 }
 
 TEST_F(mem, clear_zeroes_the_buffer)
@@ -463,6 +531,7 @@ FIXTURE_TEARDOWN(fifo)
 {
 	if (self->fd >= 0) {
 		ioctl(self->fd, ACME_IOC_CLEAR);
+		ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size);
 		close(self->fd);
 	}
 }
@@ -567,6 +636,46 @@ TEST_F(fifo, select_reports_readiness)
 	ASSERT_TRUE(FD_ISSET(self->fd, &wr));
 }
 
+static void write_wake(pid_t parent)
+{
+	int fd = open(fifo_path(), O_WRONLY);
+
+	(void)parent;
+	if (fd < 0 || write(fd, "wake", 4) != 4)
+		_exit(1);
+}
+
+static void read_64(pid_t parent)
+{
+	char buf[64];
+	int fd = open(fifo_path(), O_RDONLY);
+
+	(void)parent;
+	if (fd < 0 || read(fd, buf, sizeof(buf)) != sizeof(buf))
+		_exit(1);
+}
+
+static void clear_fifo(pid_t parent)
+{
+	int fd = open(fifo_path(), O_WRONLY);
+
+	(void)parent;
+	if (fd < 0 || ioctl(fd, ACME_IOC_CLEAR))
+		_exit(1);
+}
+
+/* Read everything a blocked writer sends, in small reads, until killed. */
+static void drain(pid_t parent)
+{
+	char buf[1000];
+	int fd = open(fifo_path(), O_RDONLY | O_NONBLOCK);
+
+	while (fd >= 0 && kill(parent, 0) == 0) {
+		if (read(fd, buf, sizeof(buf)) <= 0)
+			sleep_ms(1);
+	}
+}
+
 TEST_F(fifo, epoll_wakes_on_write_from_another_process)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, out;
@@ -576,15 +685,9 @@ TEST_F(fifo, epoll_wakes_on_write_from_another_process)
 	ASSERT_LE(0, ep);
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
 	ASSERT_EQ(0, epoll_wait(ep, &out, 1, 0));
-	pid = fork();
+	pid = when_blocked(write_wake);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int fd = open(fifo_path(), O_WRONLY);
-
-		sleep_ms(100);
-		_exit(fd >= 0 && write(fd, "e", 1) == 1 ? 0 : 1);
-	}
-	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 5000));
+	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 20000));
 	ASSERT_TRUE(out.events & EPOLLIN);
 	reap(pid);
 	close(ep);
@@ -596,14 +699,8 @@ TEST_F(fifo, blocking_read_waits_for_a_writer)
 	pid_t pid;
 
 	set_blocking(self->fd, 1);
-	pid = fork();
+	pid = when_blocked(write_wake);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int fd = open(fifo_path(), O_WRONLY);
-
-		sleep_ms(100);
-		_exit(fd >= 0 && write(fd, "wake", 4) == 4 ? 0 : 1);
-	}
 	ASSERT_EQ(4, read(self->fd, buf, sizeof(buf)));
 	ASSERT_STREQ("wake", buf);
 	reap(pid);
@@ -615,17 +712,44 @@ TEST_F(fifo, blocking_write_waits_for_a_reader)
 
 	fill(self->fd);
 	set_blocking(self->fd, 1);
-	pid = fork();
+	pid = when_blocked(read_64);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		char buf[64];
-		int fd = open(fifo_path(), O_RDONLY);
-
-		sleep_ms(100);
-		_exit(fd >= 0 && read(fd, buf, sizeof(buf)) == sizeof(buf) ? 0 : 1);
-	}
 	ASSERT_EQ(10, write(self->fd, "0123456789", 10));
 	reap(pid);
+}
+
+TEST_F(fifo, clear_wakes_a_blocked_writer)
+{
+	pid_t pid;
+
+	fill(self->fd);
+	set_blocking(self->fd, 1);
+	pid = when_blocked(clear_fifo);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ(3, write(self->fd, "new", 3));
+	reap(pid);
+}
+
+TEST_F(fifo, blocking_write_larger_than_fifo_completes)
+{
+	size_t len = 3 * self->size + 123;
+	struct acme_stats before, after;
+	char *big = calloc(1, len);
+	pid_t pid;
+
+	ASSERT_NE(NULL, big);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &before));
+	set_blocking(self->fd, 1);
+	pid = when_blocked(drain);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ((ssize_t)len, write(self->fd, big, len));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &after));
+	ASSERT_EQ(before.bytes_written + len, after.bytes_written);
+	/* One write(2) counts once, however many times it blocked. */
+	ASSERT_EQ(before.writes + 1, after.writes);
+	kill(pid, SIGKILL);
+	reap(pid);
+	free(big);
 }
 
 TEST_F(fifo, signal_interrupts_blocked_read)
@@ -634,7 +758,8 @@ TEST_F(fifo, signal_interrupts_blocked_read)
 	char c;
 
 	set_blocking(self->fd, 1);
-	pid = signal_me_after(100);
+	pid = signal_when_blocked();
+	ASSERT_LE(0, pid);
 	ASSERT_EQ(-1, read(self->fd, &c, 1));
 	ASSERT_EQ(EINTR, errno);
 	reap(pid);
@@ -648,7 +773,8 @@ TEST_F(fifo, signal_returns_bytes_already_written)
 
 	ASSERT_NE(NULL, big);
 	set_blocking(self->fd, 1);
-	pid = signal_me_after(100);
+	pid = signal_when_blocked();
+	ASSERT_LE(0, pid);
 	ASSERT_EQ((ssize_t)self->size, write(self->fd, big, len));
 	reap(pid);
 	free(big);
@@ -686,6 +812,8 @@ TEST_F(fifo, resize_only_when_empty)
 {
 	uint64_t size = 4096, got = 0;
 
+	if (geteuid())
+		SKIP(return, "resizing needs CAP_SYS_ADMIN: run as root");
 	ASSERT_EQ(1, write(self->fd, "q", 1));
 	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(EBUSY, errno);
@@ -695,6 +823,24 @@ TEST_F(fifo, resize_only_when_empty)
 	ASSERT_EQ(4096, got);
 	ASSERT_EQ(4096, fill(self->fd));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+}
+
+TEST_F(fifo, resize_rounds_up_and_checks_range)
+{
+	uint64_t size = 3000, got = 0;
+
+	if (geteuid())
+		SKIP(return, "resizing needs CAP_SYS_ADMIN: run as root");
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
+	ASSERT_EQ(4096, got);
+	size = 1;
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(EINVAL, errno);
+	size = (1 << 20) + 1;
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
 }
 
