@@ -23,6 +23,7 @@
 #   kconfig_get BUILD SYM  print the value of CONFIG_SYM in BUILD/.config
 #   acme_tmpdir VAR      make a temp dir (path in VAR), removed at exit
 #   elapsed_since T0     print seconds since epoch T0
+#   quilt_series TREE ARGS  quilt in TREE on the repository's patches/series
 
 set -euo pipefail
 
@@ -205,6 +206,14 @@ acme_tmpdir() {
 	_ACME_TMPDIRS+=("$_d")
 	trap _acme_cleanup EXIT
 	printf -v "$1" '%s' "$_d"
+}
+
+# quilt_series TREE ARGS... - run quilt in TREE on this repository's series.
+quilt_series() {
+	local tree="$1"
+	shift
+	(cd "$tree" && QUILT_PATCHES="$ACME_ROOT/patches" QUILT_SERIES="$ACME_ROOT/series" \
+		QUILT_PC=.pc quilt --quiltrc=- "$@")
 }
 
 # now / elapsed_since - wall clock seconds.
