@@ -24,6 +24,7 @@
 #   acme_tmpdir VAR      make a temp dir (path in VAR), removed at exit
 #   elapsed_since T0     print seconds since epoch T0
 #   quilt_series TREE ARGS  quilt in TREE on the repository's patches/series
+#   quilt_unapply TREE   pop the acme stack and clean up after quilt
 
 set -euo pipefail
 
@@ -214,6 +215,15 @@ quilt_series() {
 	shift
 	(cd "$tree" && QUILT_PATCHES="$ACME_ROOT/patches" QUILT_SERIES="$ACME_ROOT/series" \
 		QUILT_PC=.pc quilt --quiltrc=- "$@")
+}
+
+# quilt_unapply TREE - pop the whole acme stack and remove what quilt leaves
+# behind (.pc/ and the directories the series created, empty).
+quilt_unapply() {
+	quilt_series "$1" pop -a -f -q >/dev/null || return 1
+	rm -rf "$1/.pc"
+	find "$1/drivers/char/acme" "$1/tools/testing/selftests/drivers/acme" \
+		-depth -type d -empty -delete 2>/dev/null || true
 }
 
 # now / elapsed_since - wall clock seconds.
