@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the helpers that acme_core exports.
+ *
+ * The arithmetic helpers are checked with tables of cases at the edges of a
+ * buffer: position 0, size - 1, size, past the end, negative positions and
+ * results that overflow loff_t. The registration helpers are checked against
+ * the live acme region and class: reserved ranges, a device that appears in
+ * the class and is released when its last reference goes, and device numbers
+ * that do not belong to acme_core.
+ *
+ * Run with:
+ *
+ *	tools/testing/kunit/kunit.py run --kunitconfig=drivers/char/acme
+ */
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../acme_core.h"
+
+/* Size of the buffer in the tables; small, so that the edges are visible. */
+#define BUF	16
+
+struct span_case {
+	const char *name;
+	loff_t pos;
+	size_t count;
+	size_t size;
+	ssize_t expected;
+};
+
+static const struct span_case span_cases[] = {
+	{ "start, nothing asked", 0, 0, BUF, 0 },
+	{ "start, one byte", 0, 1, BUF, 1 },
+	{ "start, whole buffer", 0, BUF, BUF, BUF },
+	{ "start, one past the buffer", 0, BUF + 1, BUF, BUF },
+	{ "start, SIZE_MAX", 0, SIZE_MAX, BUF, BUF },
+	{ "middle, crossing the end", 8, BUF, BUF, BUF - 8 },
+	{ "last byte, one", BUF - 1, 1, BUF, 1 },
+	{ "last byte, two", BUF - 1, 2, BUF, 1 },
+	{ "last byte, nothing asked", BUF - 1, 0, BUF, 0 },
+	{ "at the end", BUF, 1, BUF, 0 },
+	{ "past the end", BUF + 1, 1, BUF, 0 },
+	{ "LLONG_MAX", LLONG_MAX, SIZE_MAX, BUF, 0 },
+	{ "empty buffer", 0, 1, 0, 0 },
+	{ "minus one", -1, 1, BUF, -EINVAL },
+	{ "minus one, nothing asked", -1, 0, BUF, -EINVAL },
+	{ "LLONG_MIN", LLONG_MIN, 1, BUF, -EINVAL },
+	{ "SSIZE_MAX buffer, start", 0, SIZE_MAX, SSIZE_MAX, SSIZE_MAX },
+	{ "SSIZE_MAX buffer, last byte", SSIZE_MAX - 1, SIZE_MAX, SSIZE_MAX, 1 },
+	{ "SSIZE_MAX buffer, at the end", SSIZE_MAX, 1, SSIZE_MAX, 0 },
+};
+
+static void span_case_desc(const struct span_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(span, span_cases, span_case_desc);
+
+static void acme_span_test(struct kunit *test)
+{
+	const struct span_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, acme_span(c->pos, c->count, c->size), c->expected);
+}
+
+struct seek_case {
+	const char *name;
+	loff_t pos;
+	loff_t offset;
+	int whence;
+	loff_t size;
+	loff_t expected;
+};
+
+static const struct seek_case seek_cases[] = {
+	{ "SEEK_SET 0", 7, 0, SEEK_SET, BUF, 0 },
+	{ "SEEK_SET last byte", 0, BUF - 1, SEEK_SET, BUF, BUF - 1 },
+	{ "SEEK_SET end", 0, BUF, SEEK_SET, BUF, BUF },
+	{ "SEEK_SET past the end", 0, BUF + 1, SEEK_SET, BUF, BUF + 1 },
+	{ "SEEK_SET LLONG_MAX", 0, LLONG_MAX, SEEK_SET, BUF, LLONG_MAX },
+	{ "SEEK_SET -1", 0, -1, SEEK_SET, BUF, -EINVAL },
+	{ "SEEK_SET LLONG_MIN", 0, LLONG_MIN, SEEK_SET, BUF, -EINVAL },
+	{ "SEEK_CUR forward", 5, 3, SEEK_CUR, BUF, 8 },
+	{ "SEEK_CUR back to 0", 5, -5, SEEK_CUR, BUF, 0 },
+	{ "SEEK_CUR before 0", 5, -6, SEEK_CUR, BUF, -EINVAL },
+	{ "SEEK_CUR 0 at LLONG_MAX", LLONG_MAX, 0, SEEK_CUR, BUF, LLONG_MAX },
+	{ "SEEK_CUR overflow", LLONG_MAX, 1, SEEK_CUR, BUF, -EINVAL },
+	{ "SEEK_CUR LLONG_MIN", 10, LLONG_MIN, SEEK_CUR, BUF, -EINVAL },
+	{ "SEEK_END 0", 0, 0, SEEK_END, BUF, BUF },
+	{ "SEEK_END last byte", 0, -1, SEEK_END, BUF, BUF - 1 },
+	{ "SEEK_END start", 0, -BUF, SEEK_END, BUF, 0 },
+	{ "SEEK_END before 0", 0, -BUF - 1, SEEK_END, BUF, -EINVAL },
+	{ "SEEK_END past the end", 0, 1, SEEK_END, BUF, BUF + 1 },
+	{ "SEEK_END overflow", 0, LLONG_MAX, SEEK_END, BUF, -EINVAL },
+	{ "SEEK_DATA", 0, 0, SEEK_DATA, BUF, -EINVAL },
+	{ "SEEK_HOLE", 0, 0, SEEK_HOLE, BUF, -EINVAL },
+	{ "whence -1", 0, 0, -1, BUF, -EINVAL },
+	{ "whence 42", 0, 0, 42, BUF, -EINVAL },
+};
+
+static void seek_case_desc(const struct seek_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(seek, seek_cases, seek_case_desc);
+
+static void acme_seek_pos_test(struct kunit *test)
+{
+	const struct seek_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, acme_seek_pos(c->pos, c->offset, c->whence,
+					    c->size), c->expected);
+}
+
+/*
+ * The cases of acme_write_to_buffer() that return before copying: a KUnit
+ * test runs in a kernel thread without user memory to copy from. The copy
+ * itself is covered by the kselftests.
+ */
+struct write_case {
+	const char *name;
+	loff_t pos;
+	size_t count;
+	ssize_t expected;
+};
+
+static const struct write_case write_cases[] = {
+	{ "start, nothing offered", 0, 0, 0 },
+	{ "last byte, nothing offered", BUF - 1, 0, 0 },
+	{ "at the end, nothing offered", BUF, 0, 0 },
+	{ "at the end", BUF, 1, -ENOSPC },
+	{ "past the end", BUF + 1, 1, -ENOSPC },
+	{ "LLONG_MAX", LLONG_MAX, SIZE_MAX, -ENOSPC },
+	{ "minus one", -1, 1, -EINVAL },
+	{ "LLONG_MIN", LLONG_MIN, 1, -EINVAL },
+};
+
+static void write_case_desc(const struct write_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(write, write_cases, write_case_desc);
+
+static void acme_write_to_buffer_test(struct kunit *test)
+{
+	const struct write_case *c = test->param_value;
+	char *buf;
+	loff_t pos = c->pos;
+
+	buf = kunit_kzalloc(test, BUF, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	KUNIT_EXPECT_EQ(test, acme_write_to_buffer(buf, BUF, &pos, NULL,
+						   c->count), c->expected);
+	/* Nothing was copied, so the position must not move. */
+	KUNIT_EXPECT_EQ(test, pos, c->pos);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, BUF));
+}
+
+static void acme_reserve_minors_invalid_test(struct kunit *test)
+{
+	dev_t first = 0;
+
+	KUNIT_EXPECT_EQ(test, acme_reserve_minors(0, &first), -EINVAL);
+	KUNIT_EXPECT_EQ(test, acme_reserve_minors(ACME_MINORS + 1, &first),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, acme_reserve_minors(UINT_MAX, &first), -EINVAL);
+	KUNIT_EXPECT_EQ(test, first, 0);
+}
+
+static void acme_reserve_minors_test(struct kunit *test)
+{
+	dev_t a, b, again;
+
+	KUNIT_ASSERT_EQ(test, acme_reserve_minors(1, &a), 0);
+	KUNIT_ASSERT_EQ(test, acme_reserve_minors(2, &b), 0);
+
+	KUNIT_EXPECT_EQ(test, MAJOR(a), MAJOR(b));
+	KUNIT_EXPECT_LT(test, MINOR(a), ACME_MINORS);
+	KUNIT_EXPECT_LE(test, MINOR(b) + 2, ACME_MINORS);
+	/* The ranges must not overlap. */
+	KUNIT_EXPECT_TRUE(test, b + 2 <= a || a + 1 <= b);
+
+	/* A released range is free again: first fit hands it back. */
+	acme_release_minors(a, 1);
+	KUNIT_EXPECT_EQ(test, acme_reserve_minors(1, &again), 0);
+	KUNIT_EXPECT_EQ(test, again, a);
+
+	acme_release_minors(again, 1);
+	acme_release_minors(b, 2);
+}
+
+static void acme_reserve_minors_full_test(struct kunit *test)
+{
+	dev_t held, all;
+
+	/* With one minor held, a range of every minor cannot fit. */
+	KUNIT_ASSERT_EQ(test, acme_reserve_minors(1, &held), 0);
+	KUNIT_EXPECT_EQ(test, acme_reserve_minors(ACME_MINORS, &all), -ENOSPC);
+	acme_release_minors(held, 1);
+}
+
+struct acme_kunit_dev {
+	struct device dev;
+	struct completion *released;
+};
+
+static void acme_kunit_release(struct device *dev)
+{
+	struct acme_kunit_dev *adev = container_of(dev, struct acme_kunit_dev,
+						   dev);
+
+	complete(adev->released);
+	kfree(adev);
+}
+
+/* Long enough for CONFIG_DEBUG_KOBJECT_RELEASE, which delays release(). */
+#define RELEASE_TIMEOUT	(10 * HZ)
+
+static void acme_device_register_test(struct kunit *test)
+{
+	static DECLARE_COMPLETION(released);
+	struct acme_kunit_dev *adev;
+	struct device *found;
+	dev_t devt;
+
+	reinit_completion(&released);
+	KUNIT_ASSERT_EQ(test, acme_reserve_minors(1, &devt), 0);
+
+	adev = kzalloc(sizeof(*adev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, adev);
+	adev->released = &released;
+	acme_device_init(&adev->dev, devt, NULL, acme_kunit_release);
+	KUNIT_EXPECT_EQ(test, adev->dev.devt, devt);
+	KUNIT_ASSERT_EQ(test, dev_set_name(&adev->dev, "acme_kunit%u",
+					   MINOR(devt)), 0);
+
+	KUNIT_EXPECT_EQ(test, acme_device_register(&adev->dev), 0);
+	KUNIT_EXPECT_TRUE(test, device_is_registered(&adev->dev));
+	KUNIT_ASSERT_NOT_NULL(test, adev->dev.class);
+	KUNIT_EXPECT_STREQ(test, adev->dev.class->name, "acme");
+
+	/* The class finds the device by its number. */
+	found = class_find_device_by_devt(adev->dev.class, devt);
+	KUNIT_EXPECT_PTR_EQ(test, found, &adev->dev);
+	put_device(found);
+
+	acme_device_unregister(&adev->dev);
+	KUNIT_EXPECT_FALSE(test, device_is_registered(&adev->dev));
+	KUNIT_EXPECT_FALSE(test, completion_done(&released));
+
+	/* The reference from acme_device_init() is the last one. */
+	put_device(&adev->dev);
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&released,
+							  RELEASE_TIMEOUT), 0);
+
+	acme_release_minors(devt, 1);
+}
+
+static void acme_device_register_foreign_test(struct kunit *test)
+{
+	static DECLARE_COMPLETION(released);
+	struct acme_kunit_dev *adev;
+	dev_t devt;
+
+	reinit_completion(&released);
+	KUNIT_ASSERT_EQ(test, acme_reserve_minors(1, &devt), 0);
+	acme_release_minors(devt, 1);
+
+	adev = kzalloc(sizeof(*adev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, adev);
+	adev->released = &released;
+	/* The minor just past the acme region, whose first minor is 0. */
+	acme_device_init(&adev->dev, MKDEV(MAJOR(devt), ACME_MINORS), NULL,
+			 acme_kunit_release);
+	KUNIT_ASSERT_EQ(test, dev_set_name(&adev->dev, "acme_kunit_foreign"), 0);
+
+	KUNIT_EXPECT_EQ(test, acme_device_register(&adev->dev), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, device_is_registered(&adev->dev));
+
+	/* A device number of no char region at all. */
+	adev->dev.devt = MKDEV(0, 0);
+	KUNIT_EXPECT_EQ(test, acme_device_register(&adev->dev), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, device_is_registered(&adev->dev));
+
+	put_device(&adev->dev);
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&released,
+							  RELEASE_TIMEOUT), 0);
+}
+
+static struct kunit_case acme_core_test_cases[] = {
+	KUNIT_CASE_PARAM(acme_span_test, span_gen_params),
+	KUNIT_CASE_PARAM(acme_seek_pos_test, seek_gen_params),
+	KUNIT_CASE_PARAM(acme_write_to_buffer_test, write_gen_params),
+	KUNIT_CASE(acme_reserve_minors_invalid_test),
+	KUNIT_CASE(acme_reserve_minors_test),
+	KUNIT_CASE(acme_reserve_minors_full_test),
+	KUNIT_CASE(acme_device_register_test),
+	KUNIT_CASE(acme_device_register_foreign_test),
+	{}
+};
+
+static struct kunit_suite acme_core_test_suite = {
+	.name = "acme_core",
+	.test_cases = acme_core_test_cases,
+};
+kunit_test_suite(acme_core_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for acme_core");
+MODULE_AUTHOR("The acme developers <acme-devel@example.org>");
+MODULE_LICENSE("GPL");
