@@ -317,6 +317,7 @@ static struct kunit_suite acme_core_test_suite = {
 	.name = "acme_core",
 	.test_cases = acme_core_test_cases,
 };
+
 kunit_test_suite(acme_core_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for acme_core");

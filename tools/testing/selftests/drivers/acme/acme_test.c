@@ -34,6 +34,11 @@
 
 #define SYSFS_CLASS	"/sys/class/acme"
 
+/* The documented size limits of ACME_IOC_SET_SIZE. */
+#define MEM_SIZE_MAX	(16ULL * 1024 * 1024)
+#define FIFO_SIZE_MIN	2ULL
+#define FIFO_SIZE_MAX	(1024ULL * 1024)
+
 /* An address with no mapping behind it: user copies there fault. */
 static void *unmapped(void)
 {
@@ -369,6 +374,25 @@ TEST_F(mem, set_size_out_of_range_fails_einval)
 	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(EINVAL, errno);
 	size = 1ULL << 40;
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(EINVAL, errno);
+}
+
+TEST_F(mem, set_size_accepts_the_limits)
+{
+	uint64_t size, got = 0;
+
+	if (geteuid())
+		SKIP(return, "resizing needs CAP_SYS_ADMIN: run as root");
+	size = 1;
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
+	ASSERT_EQ(1, got);
+	size = MEM_SIZE_MAX;
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
+	ASSERT_EQ(MEM_SIZE_MAX, got);
+	size = MEM_SIZE_MAX + 1;
 	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(EINVAL, errno);
 }
@@ -835,10 +859,18 @@ TEST_F(fifo, resize_rounds_up_and_checks_range)
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
 	ASSERT_EQ(4096, got);
-	size = 1;
+	size = FIFO_SIZE_MIN;
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
+	ASSERT_EQ(FIFO_SIZE_MIN, got);
+	size = FIFO_SIZE_MIN - 1;
 	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(EINVAL, errno);
-	size = (1 << 20) + 1;
+	size = FIFO_SIZE_MAX;
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
+	ASSERT_EQ(FIFO_SIZE_MAX, got);
+	size = FIFO_SIZE_MAX + 1;
 	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
