@@ -211,13 +211,13 @@ static void acme_reserve_minors_test(struct kunit *test)
 	acme_release_minors(a, 1);
 	if (acme_reserve_minors(1, &again)) {
 		KUNIT_FAIL(test, "cannot reserve a released minor again");
-		goto release_b;
+	} else {
+		KUNIT_EXPECT_EQ(test, again, a);
+		acme_release_minors(again, 1);
 	}
-	KUNIT_EXPECT_EQ(test, again, a);
-	a = again;
-
-release_b:
 	acme_release_minors(b, 2);
+	return;
+
 release_a:
 	acme_release_minors(a, 1);
 }
