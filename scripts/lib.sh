@@ -25,6 +25,11 @@
 #   elapsed_since T0     print seconds since epoch T0
 #   quilt_series TREE ARGS  quilt in TREE on the repository's patches/series
 #   quilt_unapply TREE   pop the acme stack and clean up after quilt
+#   ccache_cc CC         print "ccache CC" (CCACHE_DIR set up), or nothing
+#                        when ccache is missing or ACME_CCACHE=0
+#   guest_initramfs TREE BUILD OUT [ARGS]  the test initramfs: the guest
+#                        scripts and the kselftest, plus mkinitramfs ARGS
+#   boot_checks BUILD INITRD MODE TIMEOUT  boot and run the guest checks
 
 set -euo pipefail
 
@@ -233,3 +238,26 @@ elapsed_since() { echo $(($(date +%s) - $1)); }
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
 	sed -n '4,/^$/s/^# \{0,1\}//p' "$0"
 fi
+
+ccache_cc() {
+	[[ "${ACME_CCACHE:-1}" != 0 ]] || return 0
+	command -v ccache >/dev/null 2>&1 || return 0
+	export CCACHE_DIR="${CCACHE_DIR:-$ACME_CACHE/ccache}"
+	mkdir -p -- "$CCACHE_DIR"
+	printf 'ccache %s\n' "$1"
+}
+
+guest_initramfs() {
+	local tree="$1" build="$2" out="$3"
+	shift 3
+	"$ACME_ROOT/scripts/mkinitramfs" --tree "$tree" --build "$build" \
+		--out "$out" --add "$ACME_ROOT/scripts/guest/:/acme/" \
+		--add "$build/kselftest/drivers/acme/acme_test:/acme/acme_test" "$@"
+}
+
+# An oops panics the guest (oops=panic), so that it ends the run at once.
+boot_checks() {
+	"$ACME_ROOT/scripts/boot" --kernel "$1/arch/x86/boot/bzImage" \
+		--initrd "$2" --timeout "$4" \
+		--append "quiet oops=panic acmeguest.mode=$3" --run /acme/checks.sh
+}
