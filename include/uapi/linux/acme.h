@@ -26,7 +26,7 @@ struct acme_stats {
 	__u64 writes;
 };
 
-#define ACME_IOC_MAGIC		0xBA
+#define ACME_IOC_MAGIC		0x9A
 
 /* Get the buffer (memory device) or FIFO capacity in bytes. */
 #define ACME_IOC_GET_SIZE	_IOR(ACME_IOC_MAGIC, 0x00, __u64)
