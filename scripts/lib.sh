@@ -27,9 +27,18 @@
 #   quilt_unapply TREE   pop the acme stack and clean up after quilt
 #   ccache_cc CC         print "ccache CC" (CCACHE_DIR set up), or nothing
 #                        when ccache is missing or ACME_CCACHE=0
-#   guest_initramfs TREE BUILD OUT [ARGS]  the test initramfs: the guest
-#                        scripts and the kselftest, plus mkinitramfs ARGS
-#   boot_checks BUILD INITRD MODE TIMEOUT  boot and run the guest checks
+#   build_kselftest TREE BUILD  the acme kselftest and the example of
+#                        acme.rst, static, in BUILD/kselftest/drivers/acme/
+#   guest_image KSBUILD OUT ARGS  the test initramfs: the guest scripts and
+#                        the kselftest of KSBUILD, plus mkinitramfs ARGS
+#   guest_initramfs TREE BUILD OUT [ARGS]  guest_image for the kernel in BUILD
+#   boot_kernel_checks KERNEL INITRD MODE TIMEOUT [ARGS]  boot KERNEL and run
+#                        the guest checks (ARGS go to scripts/boot)
+#   boot_checks BUILD INITRD MODE TIMEOUT  the same for the kernel in BUILD
+#   oot_sources DEST     copy what the out-of-tree build needs to DEST
+#   stock_release        release of Debian's stock kernel (linux-headers-amd64)
+#   stock_headers KREL   print the headers dir of KREL, installed when missing
+#   check_vermagic KREL KO...  every KO's vermagic is KREL's
 
 set -euo pipefail
 
@@ -247,17 +256,133 @@ ccache_cc() {
 	printf 'ccache %s\n' "$1"
 }
 
+# example_source - the C program in the Example section of acme.rst.
+example_source() {
+	sed -n '/^The program below/,/^On a freshly loaded/p' \
+		"$ACME_ROOT/Documentation/misc-devices/acme.rst" |
+		sed -n '/^  [^ ]/,$p' | sed '/^On a freshly loaded/d; s/^  //'
+}
+
+# example_expected - the output that acme.rst promises for the example.
+example_expected() {
+	sed -n '/^On a freshly loaded/,/^[^ ]/p' \
+		"$ACME_ROOT/Documentation/misc-devices/acme.rst" |
+		sed -n 's/^  \(..*\)$/\1/p'
+}
+
+# build_example INCDIR OUTDIR - the example of acme.rst, static, built with
+# -Werror against the uapi headers in INCDIR, as OUTDIR/acme-example, and
+# its promised output as OUTDIR/acme-example.expected.
+build_example() {
+	local inc="$1" out="$2"
+	need gcc:gcc
+	mkdir -p -- "$out"
+	example_source >"$out/acme-example.c"
+	example_expected >"$out/acme-example.expected"
+	grep -q '^int main' "$out/acme-example.c" ||
+		die "no example program in Documentation/misc-devices/acme.rst"
+	[[ -s "$out/acme-example.expected" ]] ||
+		die "no expected output of the example in Documentation/misc-devices/acme.rst"
+	gcc -static -O2 -Wall -Wextra -Werror -I"$inc" -o "$out/acme-example" \
+		"$out/acme-example.c" >&2 ||
+		die "the example of Documentation/misc-devices/acme.rst does not build"
+}
+
+# build_kselftest TREE BUILD - the acme kselftest of TREE (the series
+# applied), statically linked, against the uapi headers made in BUILD (no
+# kernel build needed: `make headers` works without a .config).
+build_kselftest() {
+	local tree="$1" build="$2"
+	log "building the acme kselftest (static)"
+	make -s -C "$tree" O="$build" headers >&2
+	LDFLAGS=-static make -s -C "$tree/tools/testing/selftests" \
+		TARGETS=drivers/acme O="$build" >&2 ||
+		die "the acme kselftest does not build"
+	build_example "$build/usr/include" "$build/kselftest/drivers/acme"
+}
+
+# guest_image KSBUILD OUT ARGS... - the test initramfs OUT: the guest scripts
+# in /acme/, the kselftest built in KSBUILD, and mkinitramfs ARGS (the
+# kernel: --build or --release, with --tree; more --add).
+guest_image() {
+	local ksbuild="$1" out="$2"
+	shift 2
+	"$ACME_ROOT/scripts/mkinitramfs" --out "$out" \
+		--add "$ACME_ROOT/scripts/guest/:/acme/" \
+		--add "$ksbuild/kselftest/drivers/acme/acme_test:/acme/acme_test" \
+		--add "$ksbuild/kselftest/drivers/acme/acme-example:/acme/acme-example" \
+		--add "$ksbuild/kselftest/drivers/acme/acme-example.expected:/acme/acme-example.expected" \
+		"$@"
+}
+
 guest_initramfs() {
 	local tree="$1" build="$2" out="$3"
 	shift 3
-	"$ACME_ROOT/scripts/mkinitramfs" --tree "$tree" --build "$build" \
-		--out "$out" --add "$ACME_ROOT/scripts/guest/:/acme/" \
-		--add "$build/kselftest/drivers/acme/acme_test:/acme/acme_test" "$@"
+	guest_image "$build" "$out" --tree "$tree" --build "$build" "$@"
 }
 
 # An oops panics the guest (oops=panic), so that it ends the run at once.
+boot_kernel_checks() {
+	local kernel="$1" initrd="$2" mode="$3" timeout="$4"
+	shift 4
+	"$ACME_ROOT/scripts/boot" --kernel "$kernel" --initrd "$initrd" \
+		--timeout "$timeout" --append "quiet oops=panic acmeguest.mode=$mode" \
+		--run /acme/checks.sh "$@"
+}
+
 boot_checks() {
-	"$ACME_ROOT/scripts/boot" --kernel "$1/arch/x86/boot/bzImage" \
-		--initrd "$2" --timeout "$4" \
-		--append "quiet oops=panic acmeguest.mode=$3" --run /acme/checks.sh
+	boot_kernel_checks "$1/arch/x86/boot/bzImage" "$2" "$3" "$4"
+}
+
+# oot_sources DEST - the files of the out-of-tree build (top Makefile,
+# dkms.conf, drivers/char/acme/, the uapi header) copied to DEST.
+oot_sources() {
+	local dest="$1"
+	mkdir -p -- "$dest/drivers/char" "$dest/include/uapi/linux"
+	cp -- "$ACME_ROOT/Makefile" "$ACME_ROOT/dkms.conf" "$dest/"
+	cp -a -- "$ACME_ROOT/drivers/char/acme" "$dest/drivers/char/"
+	cp -- "$ACME_ROOT/include/uapi/linux/acme.h" "$dest/include/uapi/linux/"
+	find "$dest" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '.*.d' -o -name '*.order' -o -name '*.symvers' \) -delete
+}
+
+# stock_release - the release of Debian's stock kernel: the one Debian's
+# linux-headers-amd64 metapackage depends on (e.g. 6.1.0-56-amd64).
+stock_release() {
+	local krel
+	need apt-cache:apt
+	krel="$(apt-cache depends linux-headers-amd64 2>/dev/null |
+		sed -n 's/^ *|\{0,1\}Depends: linux-headers-\([0-9][^ ]*\)$/\1/p' | head -n1)"
+	[[ -n "$krel" ]] ||
+		die "apt-cache knows no linux-headers-amd64 that depends on a linux-headers-<release> (run apt-get update, or give the release with --release KREL)"
+	printf '%s\n' "$krel"
+}
+
+# stock_headers KREL - print the headers (kbuild) dir of release KREL;
+# linux-headers-KREL is installed when there is none.
+stock_headers() {
+	local krel="$1" d
+	for d in "/usr/src/linux-headers-$krel" "/lib/modules/$krel/build"; do
+		if [[ -f "$d/Makefile" ]]; then
+			printf '%s\n' "$d"
+			return 0
+		fi
+	done
+	apt_install "linux-headers-$krel"
+	[[ -f "/usr/src/linux-headers-$krel/Makefile" ]] ||
+		die "no /usr/src/linux-headers-$krel/Makefile even after installing linux-headers-$krel"
+	printf '%s\n' "/usr/src/linux-headers-$krel"
+}
+
+# check_vermagic KREL KO... - every module was built for release KREL.
+check_vermagic() {
+	local krel="$1" ko magic
+	shift
+	need modinfo:kmod
+	for ko in "$@"; do
+		[[ -f "$ko" ]] || die "$ko was not built"
+		magic="$(modinfo -F vermagic "$ko")" || die "modinfo cannot read $ko"
+		[[ "$magic" == "$krel "* ]] ||
+			die "$ko has vermagic '$magic', not one of release $krel"
+	done
 }

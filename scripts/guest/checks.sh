@@ -75,9 +75,11 @@ check_fails() {
 	fi
 }
 
-# count_kmsg TEXT - kernel log lines that are exactly TEXT at KERN_ALERT.
+# count_kmsg TEXT - kernel log lines that are exactly TEXT at KERN_ALERT,
+# read past the "[    2.139592] " timestamp of CONFIG_PRINTK_TIME=y kernels.
 count_kmsg() {
-	dmesg -r | grep -cxF "<1>$1" || true
+	dmesg -r | sed 's/^\(<[0-9]*>\)\[ *[0-9]*\.[0-9]*\] /\1/' |
+		grep -cxF "<1>$1" || true
 }
 
 # kmsg_has TEXT - some kernel log line contains TEXT.
@@ -216,9 +218,22 @@ run_selftest() {
 		test "$cases" -gt 0 -a "$rc" -eq 0
 }
 
+# example_prints_page - the example of acme.rst, run on a fresh acme0,
+# prints what the page says it prints.
+example_prints_page() {
+	out=$(/acme/acme-example) || return 1
+	want=$(cat /acme/acme-example.expected) || return 1
+	[ "$out" = "$want" ] || {
+		printf 'got:  %s\nwant: %s\n' "$out" "$want"
+		return 1
+	}
+}
+
 acme_modular() {
 	check "acme: modprobe acme succeeds" modprobe acme
 	check "acme: modprobe pulled in acme_core" loaded acme_core
+	check "docs: the example of acme.rst prints what the page says" \
+		example_prints_page
 	check "acme: acme_core is used by acme" \
 		sh -c 'grep "^acme_core " /proc/modules | grep -q "acme,"'
 	devices_present
@@ -257,6 +272,8 @@ acme_modular() {
 acme_builtin() {
 	check "acme: no acme module is loaded (built in)" \
 		sh -c '! grep -q "^acme" /proc/modules'
+	check "docs: the example of acme.rst prints what the page says" \
+		example_prints_page
 	devices_present
 	shell_round_trip
 	run_selftest

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Makefile - build the acme drivers as external modules
+#
+# Builds drivers/char/acme/ (acme_core, acme, hello) against an installed
+# kernel's build or headers directory, from the same sources and the same
+# drivers/char/acme/Makefile as the in-tree build. The KUnit suite is not
+# built. `make help` lists the targets and variables.
+#
+# KERNELRELEASE is set only when kbuild reads this file: do not pass it on
+# the command line (dkms.conf quotes 'make' so that DKMS does not).
+#
+
+ifneq ($(KERNELRELEASE),)
+# kbuild part: one external module directory, so that modpost resolves the
+# symbols acme imports from acme_core through its Module.symvers.
+
+# In external module builds kbuild sets $(src) to the absolute path of this
+# directory, on 6.1 and on 6.12 alike; $(srctree)/$(src), the in-tree form
+# before 6.10, would point into KDIR's source tree instead.
+subdir-ccflags-y += -I$(src)/include/uapi
+
+obj-m += drivers/char/acme/
+
+else
+# outer part: call kbuild in KDIR with this directory as M=.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+# The Kconfig choices the in-tree Makefile reads, fixed on the command line
+# (which overrides KDIR's configuration): the three modules, no KUnit.
+ACME_CONFIG := CONFIG_ACME_CORE=m CONFIG_ACME=m CONFIG_ACME_HELLO=m \
+	       CONFIG_ACME_KUNIT_TEST=
+
+modules:
+
+.PHONY: modules clean modules_install help check-kdir
+
+modules clean modules_install: check-kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(ACME_CONFIG) $@
+
+check-kdir:
+	@test -f $(KDIR)/Makefile || { \
+		echo "acme: no kernel build directory at KDIR=$(KDIR);" \
+		     "install the kernel's headers (linux-headers-<release>)" \
+		     "or pass KDIR=/path/to/build" >&2; exit 1; }
+
+help:
+	@echo 'Build the acme drivers (acme_core, acme, hello) as external modules.'
+	@echo ''
+	@echo 'Targets:'
+	@echo '  modules          build acme_core.ko, acme.ko and hello.ko (default)'
+	@echo '                   in drivers/char/acme/'
+	@echo '  modules_install  install them into INSTALL_MOD_PATH/lib/modules/<release>/'
+	@echo '                   (kbuild picks the subdirectory: extra/ or updates/,'
+	@echo '                   INSTALL_MOD_DIR overrides it) and run depmod'
+	@echo '  clean            remove the build products'
+	@echo '  help             show this help'
+	@echo ''
+	@echo 'Variables:'
+	@echo '  KDIR=DIR              kernel build or headers directory'
+	@echo '                        (default /lib/modules/$$(uname -r)/build)'
+	@echo '  INSTALL_MOD_PATH=DIR  prefix for modules_install (default: /)'
+	@echo ''
+	@echo 'Example: make KDIR=/usr/src/linux-headers-6.1.0-56-amd64'
+
+endif
