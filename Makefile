@@ -36,8 +36,18 @@ modules:
 
 .PHONY: modules clean modules_install help check-kdir
 
-modules clean modules_install: check-kdir
+modules clean: check-kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(ACME_CONFIG) $@
+
+# A headers directory has no System.map, so kbuild skips depmod there: run
+# it here, for KDIR's release (UTS_RELEASE, what uname -r reports; a
+# distribution's kernel.release may differ), so that modprobe finds them.
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
+modules_install: check-kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(ACME_CONFIG) $@
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 
 check-kdir:
 	@test -f $(KDIR)/Makefile || { \
