@@ -46,6 +46,7 @@ KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 		$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 modules_install: check-kdir
+	$(if $(KRELEASE),,$(error acme: no UTS_RELEASE in $(KDIR)/include/generated/utsrelease.h; is KDIR a built kernel or a headers directory?))
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(ACME_CONFIG) $@
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 
@@ -62,8 +63,9 @@ help:
 	@echo '  modules          build acme_core.ko, acme.ko and hello.ko (default)'
 	@echo '                   in drivers/char/acme/'
 	@echo '  modules_install  install them into INSTALL_MOD_PATH/lib/modules/<release>/'
-	@echo '                   (kbuild picks the subdirectory: extra/ or updates/,'
-	@echo '                   INSTALL_MOD_DIR overrides it) and run depmod'
+	@echo '                   INSTALL_MOD_DIR/drivers/char/acme/ and run depmod'
+	@echo '                   (sign-file SSL errors with distribution headers are'
+	@echo '                   harmless: the modules are installed unsigned)'
 	@echo '  clean            remove the build products'
 	@echo '  help             show this help'
 	@echo ''
@@ -71,6 +73,8 @@ help:
 	@echo '  KDIR=DIR              kernel build or headers directory'
 	@echo '                        (default /lib/modules/$$(uname -r)/build)'
 	@echo '  INSTALL_MOD_PATH=DIR  prefix for modules_install (default: /)'
+	@echo '  INSTALL_MOD_DIR=DIR   subdirectory of lib/modules/<release>/ (default:'
+	@echo '                        extra with Linux 6.1 kbuild, updates later)'
 	@echo ''
 	@echo 'Example: make KDIR=/usr/src/linux-headers-6.1.0-56-amd64'
 

@@ -25,8 +25,12 @@
 #   elapsed_since T0     print seconds since epoch T0
 #   quilt_series TREE ARGS  quilt in TREE on the repository's patches/series
 #   quilt_unapply TREE   pop the acme stack and clean up after quilt
-#   ccache_cc CC         print "ccache CC" (CCACHE_DIR set up), or nothing
-#                        when ccache is missing or ACME_CCACHE=0
+#   CCACHE_DIR           ccache dir, default $ACME_CACHE/ccache (exported)
+#   ccache_cc CC         print "ccache CC", or nothing when ccache is
+#                        missing or ACME_CCACHE=0
+#   example_source, example_expected  the example program of acme.rst and
+#                        the output the page promises for it
+#   build_example INCDIR OUTDIR  that example, static, with -Werror
 #   build_kselftest TREE BUILD  the acme kselftest and the example of
 #                        acme.rst, static, in BUILD/kselftest/drivers/acme/
 #   guest_image KSBUILD OUT ARGS  the test initramfs: the guest scripts and
@@ -44,7 +48,9 @@ set -euo pipefail
 
 ACME_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 ACME_CACHE="${ACME_CACHE:-$HOME/.cache/acme}"
-export ACME_ROOT ACME_CACHE
+# Set here, not in ccache_cc, which runs in $(...) where an export is lost.
+CCACHE_DIR="${CCACHE_DIR:-$ACME_CACHE/ccache}"
+export ACME_ROOT ACME_CACHE CCACHE_DIR
 
 log() { printf 'acme: %s\n' "$*" >&2; }
 warn() { printf 'acme: warning: %s\n' "$*" >&2; }
@@ -244,14 +250,11 @@ quilt_unapply() {
 now() { date +%s; }
 elapsed_since() { echo $(($(date +%s) - $1)); }
 
-if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
-	sed -n '4,/^$/s/^# \{0,1\}//p' "$0"
-fi
-
+# ccache_cc CC - "ccache CC" for make's CC=, or nothing when ccache is
+# missing or ACME_CCACHE=0. The cache is $CCACHE_DIR (set above).
 ccache_cc() {
 	[[ "${ACME_CCACHE:-1}" != 0 ]] || return 0
 	command -v ccache >/dev/null 2>&1 || return 0
-	export CCACHE_DIR="${CCACHE_DIR:-$ACME_CACHE/ccache}"
 	mkdir -p -- "$CCACHE_DIR"
 	printf 'ccache %s\n' "$1"
 }
@@ -386,3 +389,7 @@ check_vermagic() {
 			die "$ko has vermagic '$magic', not one of release $krel"
 	done
 }
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+	sed -n '4,/^$/s/^# \{0,1\}//p' "$0"
+fi
