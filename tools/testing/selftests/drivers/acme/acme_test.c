@@ -944,4 +944,431 @@ TEST_F(fifo, unknown_ioctl_fails_enotty)
 	ASSERT_EQ(ENOTTY, errno);
 }
 
+/* --- bad input: one case per row, each with its exact result --------- */
+
+enum bad_op {
+	OP_READ,
+	OP_WRITE,
+	OP_PREAD,
+	OP_PWRITE,
+	OP_LSEEK,
+	OP_IOCTL,
+	OP_OPEN,		/* open(2) of the device node itself */
+	OP_SYSFS_WRITE,		/* open(2) of its size attribute for writing */
+};
+
+enum bad_ptr {
+	PTR_BUF,		/* a valid buffer of BAD_BUF_SIZE bytes */
+	PTR_NULL,
+	PTR_UNMAPPED,
+	PTR_KERNEL,		/* a kernel address: access_ok() refuses it */
+};
+
+enum bad_prep {
+	PREP_NONE,
+	PREP_ONE_BYTE,		/* FIFO: one byte queued */
+	PREP_FULL,		/* FIFO: filled up */
+};
+
+/* Larger than the biggest FIFO, so that a huge count can fill one. */
+#define BAD_BUF_SIZE	(2 * 1024 * 1024)
+#define GIB		(1024UL * 1024 * 1024)
+
+FIXTURE(bad) {
+	int fd;			/* opened as the variant says */
+	int setup_fd;		/* O_RDWR, for preparing the device */
+	uint64_t size;
+	char *buf;
+	const char *path;
+};
+
+/*
+ * One row of the matrix. The call is made on @fifo ? /dev/acme_fifo0 :
+ * /dev/acme0, opened O_RDWR unless @rdonly or @wronly, plus O_NONBLOCK if
+ * @nonblock. It must fail with @err, or, when @err is 0, return @ret plus
+ * the device's size if @plus_size.
+ */
+FIXTURE_VARIANT(bad) {
+	bool fifo;
+	bool rdonly;
+	bool wronly;
+	bool nonblock;
+	enum bad_prep prep;
+	enum bad_op op;
+	enum bad_ptr ptr;
+	size_t count;
+	long long start;	/* lseek(start, SEEK_SET) before the call */
+	long long pos;		/* pread/pwrite position, lseek offset */
+	bool pos_plus_size;	/* add the device's size to @pos */
+	bool pos_minus_size;	/* subtract it */
+	int whence;
+	unsigned long cmd;
+	bool unprivileged;	/* drop to uid/gid 65534 before the call */
+	long long ret;
+	bool plus_size;
+	int err;
+};
+
+static void *kernel_address(void)
+{
+	return (void *)(uintptr_t)(sizeof(long) == 8 ? 0xffffffff81000000ULL :
+				   0xc1000000UL);
+}
+
+FIXTURE_SETUP(bad)
+{
+	int flags = variant->rdonly ? O_RDONLY :
+		    variant->wronly ? O_WRONLY : O_RDWR;
+
+	self->fd = -1;
+	self->path = variant->fifo ? fifo_path() : mem_path();
+	self->setup_fd = open(self->path, O_RDWR | O_NONBLOCK);
+	if (self->setup_fd < 0 && errno == ENOENT)
+		SKIP(return, "%s is missing: load the acme module", self->path);
+	ASSERT_LE(0, self->setup_fd) TH_LOG("open %s: %s", self->path,
+					    strerror(errno));
+	ASSERT_EQ(0, ioctl(self->setup_fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, ioctl(self->setup_fd, ACME_IOC_GET_SIZE, &self->size));
+	ASSERT_EQ(0, reset_size(self->setup_fd, &self->size,
+				variant->fifo ? "fifo_size" : "size"));
+	self->buf = calloc(1, BAD_BUF_SIZE);
+	ASSERT_NE(NULL, self->buf);
+
+	if (variant->prep == PREP_ONE_BYTE)
+		ASSERT_EQ(1, write(self->setup_fd, "x", 1));
+	if (variant->prep == PREP_FULL)
+		ASSERT_EQ((ssize_t)self->size,
+			  write(self->setup_fd, self->buf, self->size));
+
+	if (variant->op == OP_OPEN || variant->op == OP_SYSFS_WRITE)
+		return;
+	self->fd = open(self->path, flags | (variant->nonblock ? O_NONBLOCK : 0));
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", self->path, strerror(errno));
+	if (variant->start)
+		ASSERT_EQ(variant->start, lseek(self->fd, variant->start, SEEK_SET));
+}
+
+FIXTURE_TEARDOWN(bad)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->setup_fd >= 0) {
+		ioctl(self->setup_fd, ACME_IOC_CLEAR);
+		close(self->setup_fd);
+	}
+	free(self->buf);
+}
+
+static void *bad_pointer(FIXTURE_DATA(bad) *self, enum bad_ptr ptr)
+{
+	switch (ptr) {
+	case PTR_NULL:
+		return NULL;
+	case PTR_UNMAPPED:
+		return unmapped();
+	case PTR_KERNEL:
+		return kernel_address();
+	default:
+		return self->buf;
+	}
+}
+
+TEST_F(bad, call)
+{
+	void *p = bad_pointer(self, variant->ptr);
+	char sysfs_size_path[256];
+	long long pos = variant->pos;
+	long long want = variant->ret;
+	long long got = -1;
+
+	if (variant->pos_plus_size)
+		pos += self->size;
+	if (variant->pos_minus_size)
+		pos -= self->size;
+	if (variant->plus_size)
+		want += self->size;
+	if (variant->unprivileged) {
+		ASSERT_EQ(0, setresgid(65534, 65534, 65534));
+		ASSERT_EQ(0, setresuid(65534, 65534, 65534));
+	}
+
+	errno = 0;
+	switch (variant->op) {
+	case OP_READ:
+		got = read(self->fd, p, variant->count);
+		break;
+	case OP_WRITE:
+		got = write(self->fd, p, variant->count);
+		break;
+	case OP_PREAD:
+		got = pread(self->fd, p, variant->count, pos);
+		break;
+	case OP_PWRITE:
+		got = pwrite(self->fd, p, variant->count, pos);
+		break;
+	case OP_LSEEK:
+		got = lseek(self->fd, pos, variant->whence);
+		break;
+	case OP_IOCTL:
+		got = ioctl(self->fd, variant->cmd, p);
+		break;
+	case OP_OPEN:
+		got = open(self->path, O_RDWR);
+		break;
+	case OP_SYSFS_WRITE:
+		snprintf(sysfs_size_path, sizeof(sysfs_size_path),
+			 SYSFS_CLASS "/%s/size", strrchr(self->path, '/') + 1);
+		got = open(sysfs_size_path, O_WRONLY);
+		break;
+	}
+
+	if (variant->err) {
+		EXPECT_EQ(-1, got) TH_LOG("the call succeeded, returning %lld", got);
+		EXPECT_EQ(variant->err, errno) TH_LOG("errno %d (%s), want %d (%s)",
+						      errno, strerror(errno), variant->err,
+						      strerror(variant->err));
+	} else {
+		EXPECT_EQ(want, got) TH_LOG("errno %d (%s)", errno, strerror(errno));
+	}
+	if ((variant->op == OP_OPEN || variant->op == OP_SYSFS_WRITE) && got >= 0)
+		close(got);
+}
+
+/* Memory device: bad user pointers. */
+FIXTURE_VARIANT_ADD(bad, mem_read_null_efault) {
+	.op = OP_READ, .ptr = PTR_NULL, .count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_read_unmapped_efault) {
+	.op = OP_READ, .ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_read_kernel_address_efault) {
+	.op = OP_READ, .ptr = PTR_KERNEL, .count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_write_null_efault) {
+	.op = OP_WRITE, .ptr = PTR_NULL, .count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_write_unmapped_efault) {
+	.op = OP_WRITE, .ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_write_kernel_address_efault) {
+	.op = OP_WRITE, .ptr = PTR_KERNEL, .count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_get_size_null_efault) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_GET_SIZE, .ptr = PTR_NULL, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_get_size_unmapped_efault) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_GET_SIZE, .ptr = PTR_UNMAPPED,
+	.err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_get_size_kernel_address_efault) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_GET_SIZE, .ptr = PTR_KERNEL,
+	.err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_set_size_null_efault) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .ptr = PTR_NULL, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_set_size_kernel_address_efault) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .ptr = PTR_KERNEL,
+	.err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_get_stats_unmapped_efault) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_GET_STATS, .ptr = PTR_UNMAPPED,
+	.err = EFAULT,
+};
+
+/* Memory device: zero and huge counts. */
+FIXTURE_VARIANT_ADD(bad, mem_read_zero_count_returns_0) {
+	.op = OP_READ, .ptr = PTR_NULL, .count = 0, .ret = 0,
+};
+FIXTURE_VARIANT_ADD(bad, mem_write_zero_count_returns_0) {
+	.op = OP_WRITE, .ptr = PTR_NULL, .count = 0, .ret = 0,
+};
+FIXTURE_VARIANT_ADD(bad, mem_read_1gib_returns_the_size) {
+	.op = OP_READ, .count = GIB, .plus_size = true,
+};
+FIXTURE_VARIANT_ADD(bad, mem_write_1gib_returns_the_size) {
+	.op = OP_WRITE, .count = GIB, .plus_size = true,
+};
+FIXTURE_VARIANT_ADD(bad, mem_read_size_max_efault) {
+	.op = OP_READ, .count = SIZE_MAX, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, mem_write_size_max_efault) {
+	.op = OP_WRITE, .count = SIZE_MAX, .err = EFAULT,
+};
+
+/* Memory device: offsets before 0, at and past the end, overflowing. */
+FIXTURE_VARIANT_ADD(bad, mem_pread_at_minus_1_einval) {
+	.op = OP_PREAD, .count = 1, .pos = -1, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_pwrite_at_minus_1_einval) {
+	.op = OP_PWRITE, .count = 1, .pos = -1, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_pread_at_end_returns_0) {
+	.op = OP_PREAD, .count = 1, .pos_plus_size = true, .ret = 0,
+};
+FIXTURE_VARIANT_ADD(bad, mem_pread_past_end_returns_0) {
+	.op = OP_PREAD, .count = 1, .pos = 1, .pos_plus_size = true, .ret = 0,
+};
+FIXTURE_VARIANT_ADD(bad, mem_pwrite_at_end_enospc) {
+	.op = OP_PWRITE, .count = 1, .pos_plus_size = true, .err = ENOSPC,
+};
+FIXTURE_VARIANT_ADD(bad, mem_pwrite_past_end_enospc) {
+	.op = OP_PWRITE, .count = 1, .pos = 1, .pos_plus_size = true,
+	.err = ENOSPC,
+};
+FIXTURE_VARIANT_ADD(bad, mem_pread_overflowing_einval) {
+	.op = OP_PREAD, .count = 2, .pos = LLONG_MAX, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_pwrite_overflowing_einval) {
+	.op = OP_PWRITE, .count = 2, .pos = LLONG_MAX, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_seek_set_minus_1_einval) {
+	.op = OP_LSEEK, .pos = -1, .whence = SEEK_SET, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_seek_cur_before_0_einval) {
+	.op = OP_LSEEK, .start = 1, .pos = -2, .whence = SEEK_CUR, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_seek_cur_overflowing_einval) {
+	.op = OP_LSEEK, .start = 1, .pos = LLONG_MAX, .whence = SEEK_CUR,
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_seek_end_before_0_einval) {
+	.op = OP_LSEEK, .pos = -1, .pos_minus_size = true, .whence = SEEK_END,
+	.err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_seek_end_overflowing_einval) {
+	.op = OP_LSEEK, .pos = LLONG_MAX, .whence = SEEK_END, .err = EINVAL,
+};
+FIXTURE_VARIANT_ADD(bad, mem_seek_end_past_end_allowed) {
+	.op = OP_LSEEK, .pos = 1, .whence = SEEK_END, .ret = 1,
+	.plus_size = true,
+};
+FIXTURE_VARIANT_ADD(bad, mem_seek_data_einval) {
+	.op = OP_LSEEK, .whence = SEEK_DATA, .err = EINVAL,
+};
+
+/* Memory device: unknown ioctl numbers and wrong argument sizes. */
+FIXTURE_VARIANT_ADD(bad, mem_ioctl_next_number_enotty) {
+	.op = OP_IOCTL, .cmd = _IO(ACME_IOC_MAGIC, 0x04), .err = ENOTTY,
+};
+FIXTURE_VARIANT_ADD(bad, mem_ioctl_other_type_enotty) {
+	.op = OP_IOCTL, .cmd = _IOR(ACME_IOC_MAGIC + 1, 0x00, __u64),
+	.err = ENOTTY,
+};
+FIXTURE_VARIANT_ADD(bad, mem_get_size_u32_enotty) {
+	.op = OP_IOCTL, .cmd = _IOR(ACME_IOC_MAGIC, 0x00, __u32), .err = ENOTTY,
+};
+FIXTURE_VARIANT_ADD(bad, mem_set_size_u32_enotty) {
+	.op = OP_IOCTL, .cmd = _IOW(ACME_IOC_MAGIC, 0x01, __u32), .err = ENOTTY,
+};
+FIXTURE_VARIANT_ADD(bad, mem_get_stats_u64_enotty) {
+	.op = OP_IOCTL, .cmd = _IOR(ACME_IOC_MAGIC, 0x03, __u64), .err = ENOTTY,
+};
+FIXTURE_VARIANT_ADD(bad, mem_get_size_as_iowr_enotty) {
+	.op = OP_IOCTL, .cmd = _IOWR(ACME_IOC_MAGIC, 0x00, __u64), .err = ENOTTY,
+};
+
+/* Memory device: permissions and open modes. */
+FIXTURE_VARIANT_ADD(bad, mem_set_size_unprivileged_eperm) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .unprivileged = true,
+	.err = EPERM,
+};
+FIXTURE_VARIANT_ADD(bad, mem_open_unprivileged_eacces) {
+	.op = OP_OPEN, .unprivileged = true, .err = EACCES,
+};
+FIXTURE_VARIANT_ADD(bad, mem_set_size_read_only_ebadf) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .rdonly = true, .err = EBADF,
+};
+FIXTURE_VARIANT_ADD(bad, mem_clear_read_only_ebadf) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_CLEAR, .rdonly = true, .err = EBADF,
+};
+FIXTURE_VARIANT_ADD(bad, mem_write_read_only_ebadf) {
+	.op = OP_WRITE, .count = 1, .rdonly = true, .err = EBADF,
+};
+FIXTURE_VARIANT_ADD(bad, mem_read_write_only_ebadf) {
+	.op = OP_READ, .count = 1, .wronly = true, .err = EBADF,
+};
+FIXTURE_VARIANT_ADD(bad, mem_sysfs_size_write_eacces) {
+	.op = OP_SYSFS_WRITE, .err = EACCES,
+};
+
+/* FIFO device. */
+FIXTURE_VARIANT_ADD(bad, fifo_read_null_efault) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_NULL,
+	.count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_read_unmapped_efault) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_UNMAPPED,
+	.count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_read_kernel_address_efault) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_KERNEL,
+	.count = 16, .err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_write_null_efault) {
+	.fifo = true, .op = OP_WRITE, .ptr = PTR_NULL, .count = 16,
+	.err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_write_unmapped_efault) {
+	.fifo = true, .op = OP_WRITE, .ptr = PTR_UNMAPPED, .count = 16,
+	.err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_write_kernel_address_efault) {
+	.fifo = true, .op = OP_WRITE, .ptr = PTR_KERNEL, .count = 16,
+	.err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_get_stats_null_efault) {
+	.fifo = true, .op = OP_IOCTL, .cmd = ACME_IOC_GET_STATS, .ptr = PTR_NULL,
+	.err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_read_zero_count_returns_0) {
+	.fifo = true, .nonblock = true, .op = OP_READ, .ptr = PTR_NULL,
+	.count = 0, .ret = 0,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_read_1gib_returns_what_is_queued) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .count = GIB,
+	.ret = 1,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_write_1gib_nonblocking_fills_it) {
+	.fifo = true, .nonblock = true, .op = OP_WRITE, .count = GIB,
+	.plus_size = true,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_read_size_max_efault) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .count = SIZE_MAX,
+	.err = EFAULT,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_nonblocking_read_empty_eagain) {
+	.fifo = true, .nonblock = true, .op = OP_READ, .count = 1,
+	.err = EAGAIN,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_nonblocking_write_full_eagain) {
+	.fifo = true, .nonblock = true, .prep = PREP_FULL, .op = OP_WRITE,
+	.count = 1, .err = EAGAIN,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_pread_espipe) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_PREAD, .count = 1,
+	.err = ESPIPE,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_pwrite_espipe) {
+	.fifo = true, .op = OP_PWRITE, .count = 1, .err = ESPIPE,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_lseek_espipe) {
+	.fifo = true, .op = OP_LSEEK, .whence = SEEK_SET, .err = ESPIPE,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_ioctl_next_number_enotty) {
+	.fifo = true, .op = OP_IOCTL, .cmd = _IO(ACME_IOC_MAGIC, 0x04),
+	.err = ENOTTY,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_set_size_unprivileged_eperm) {
+	.fifo = true, .op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE,
+	.unprivileged = true, .err = EPERM,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_clear_read_only_ebadf) {
+	.fifo = true, .rdonly = true, .op = OP_IOCTL, .cmd = ACME_IOC_CLEAR,
+	.err = EBADF,
+};
+FIXTURE_VARIANT_ADD(bad, fifo_sysfs_size_write_eacces) {
+	.fifo = true, .op = OP_SYSFS_WRITE, .err = EACCES,
+};
+
 TEST_HARNESS_MAIN
