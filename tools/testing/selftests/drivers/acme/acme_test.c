@@ -1059,7 +1059,7 @@ FIXTURE_TEARDOWN(bad)
 	free(self->buf);
 }
 
-static void *bad_pointer(FIXTURE_DATA(bad) *self, enum bad_ptr ptr)
+static void *bad_pointer(char *buf, enum bad_ptr ptr)
 {
 	switch (ptr) {
 	case PTR_NULL:
@@ -1069,13 +1069,13 @@ static void *bad_pointer(FIXTURE_DATA(bad) *self, enum bad_ptr ptr)
 	case PTR_KERNEL:
 		return kernel_address();
 	default:
-		return self->buf;
+		return buf;
 	}
 }
 
 TEST_F(bad, call)
 {
-	void *p = bad_pointer(self, variant->ptr);
+	void *p = bad_pointer(self->buf, variant->ptr);
 	char sysfs_size_path[256];
 	long long pos = variant->pos;
 	long long want = variant->ret;
@@ -1138,39 +1138,50 @@ TEST_F(bad, call)
 FIXTURE_VARIANT_ADD(bad, mem_read_null_efault) {
 	.op = OP_READ, .ptr = PTR_NULL, .count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_read_unmapped_efault) {
 	.op = OP_READ, .ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_read_kernel_address_efault) {
 	.op = OP_READ, .ptr = PTR_KERNEL, .count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_write_null_efault) {
 	.op = OP_WRITE, .ptr = PTR_NULL, .count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_write_unmapped_efault) {
 	.op = OP_WRITE, .ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_write_kernel_address_efault) {
 	.op = OP_WRITE, .ptr = PTR_KERNEL, .count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_get_size_null_efault) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_GET_SIZE, .ptr = PTR_NULL, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_get_size_unmapped_efault) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_GET_SIZE, .ptr = PTR_UNMAPPED,
 	.err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_get_size_kernel_address_efault) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_GET_SIZE, .ptr = PTR_KERNEL,
 	.err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_set_size_null_efault) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .ptr = PTR_NULL, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_set_size_kernel_address_efault) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .ptr = PTR_KERNEL,
 	.err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_get_stats_unmapped_efault) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_GET_STATS, .ptr = PTR_UNMAPPED,
 	.err = EFAULT,
@@ -1180,18 +1191,23 @@ FIXTURE_VARIANT_ADD(bad, mem_get_stats_unmapped_efault) {
 FIXTURE_VARIANT_ADD(bad, mem_read_zero_count_returns_0) {
 	.op = OP_READ, .ptr = PTR_NULL, .count = 0, .ret = 0,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_write_zero_count_returns_0) {
 	.op = OP_WRITE, .ptr = PTR_NULL, .count = 0, .ret = 0,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_read_1gib_returns_the_size) {
 	.op = OP_READ, .count = GIB, .plus_size = true,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_write_1gib_returns_the_size) {
 	.op = OP_WRITE, .count = GIB, .plus_size = true,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_read_size_max_efault) {
 	.op = OP_READ, .count = SIZE_MAX, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_write_size_max_efault) {
 	.op = OP_WRITE, .count = SIZE_MAX, .err = EFAULT,
 };
@@ -1200,49 +1216,63 @@ FIXTURE_VARIANT_ADD(bad, mem_write_size_max_efault) {
 FIXTURE_VARIANT_ADD(bad, mem_pread_at_minus_1_einval) {
 	.op = OP_PREAD, .count = 1, .pos = -1, .err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_pwrite_at_minus_1_einval) {
 	.op = OP_PWRITE, .count = 1, .pos = -1, .err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_pread_at_end_returns_0) {
 	.op = OP_PREAD, .count = 1, .pos_plus_size = true, .ret = 0,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_pread_past_end_returns_0) {
 	.op = OP_PREAD, .count = 1, .pos = 1, .pos_plus_size = true, .ret = 0,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_pwrite_at_end_enospc) {
 	.op = OP_PWRITE, .count = 1, .pos_plus_size = true, .err = ENOSPC,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_pwrite_past_end_enospc) {
 	.op = OP_PWRITE, .count = 1, .pos = 1, .pos_plus_size = true,
 	.err = ENOSPC,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_pread_overflowing_einval) {
 	.op = OP_PREAD, .count = 2, .pos = LLONG_MAX, .err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_pwrite_overflowing_einval) {
 	.op = OP_PWRITE, .count = 2, .pos = LLONG_MAX, .err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_seek_set_minus_1_einval) {
 	.op = OP_LSEEK, .pos = -1, .whence = SEEK_SET, .err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_seek_cur_before_0_einval) {
 	.op = OP_LSEEK, .start = 1, .pos = -2, .whence = SEEK_CUR, .err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_seek_cur_overflowing_einval) {
 	.op = OP_LSEEK, .start = 1, .pos = LLONG_MAX, .whence = SEEK_CUR,
 	.err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_seek_end_before_0_einval) {
 	.op = OP_LSEEK, .pos = -1, .pos_minus_size = true, .whence = SEEK_END,
 	.err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_seek_end_overflowing_einval) {
 	.op = OP_LSEEK, .pos = LLONG_MAX, .whence = SEEK_END, .err = EINVAL,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_seek_end_past_end_allowed) {
 	.op = OP_LSEEK, .pos = 1, .whence = SEEK_END, .ret = 1,
 	.plus_size = true,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_seek_data_einval) {
 	.op = OP_LSEEK, .whence = SEEK_DATA, .err = EINVAL,
 };
@@ -1251,19 +1281,24 @@ FIXTURE_VARIANT_ADD(bad, mem_seek_data_einval) {
 FIXTURE_VARIANT_ADD(bad, mem_ioctl_next_number_enotty) {
 	.op = OP_IOCTL, .cmd = _IO(ACME_IOC_MAGIC, 0x04), .err = ENOTTY,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_ioctl_other_type_enotty) {
 	.op = OP_IOCTL, .cmd = _IOR(ACME_IOC_MAGIC + 1, 0x00, __u64),
 	.err = ENOTTY,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_get_size_u32_enotty) {
 	.op = OP_IOCTL, .cmd = _IOR(ACME_IOC_MAGIC, 0x00, __u32), .err = ENOTTY,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_set_size_u32_enotty) {
 	.op = OP_IOCTL, .cmd = _IOW(ACME_IOC_MAGIC, 0x01, __u32), .err = ENOTTY,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_get_stats_u64_enotty) {
 	.op = OP_IOCTL, .cmd = _IOR(ACME_IOC_MAGIC, 0x03, __u64), .err = ENOTTY,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_get_size_as_iowr_enotty) {
 	.op = OP_IOCTL, .cmd = _IOWR(ACME_IOC_MAGIC, 0x00, __u64), .err = ENOTTY,
 };
@@ -1273,21 +1308,27 @@ FIXTURE_VARIANT_ADD(bad, mem_set_size_unprivileged_eperm) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .unprivileged = true,
 	.err = EPERM,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_open_unprivileged_eacces) {
 	.op = OP_OPEN, .unprivileged = true, .err = EACCES,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_set_size_read_only_ebadf) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .rdonly = true, .err = EBADF,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_clear_read_only_ebadf) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_CLEAR, .rdonly = true, .err = EBADF,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_write_read_only_ebadf) {
 	.op = OP_WRITE, .count = 1, .rdonly = true, .err = EBADF,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_read_write_only_ebadf) {
 	.op = OP_READ, .count = 1, .wronly = true, .err = EBADF,
 };
+
 FIXTURE_VARIANT_ADD(bad, mem_sysfs_size_write_eacces) {
 	.op = OP_SYSFS_WRITE, .err = EACCES,
 };
@@ -1297,76 +1338,95 @@ FIXTURE_VARIANT_ADD(bad, fifo_read_null_efault) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_NULL,
 	.count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_read_unmapped_efault) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_UNMAPPED,
 	.count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_read_kernel_address_efault) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_KERNEL,
 	.count = 16, .err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_write_null_efault) {
 	.fifo = true, .op = OP_WRITE, .ptr = PTR_NULL, .count = 16,
 	.err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_write_unmapped_efault) {
 	.fifo = true, .op = OP_WRITE, .ptr = PTR_UNMAPPED, .count = 16,
 	.err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_write_kernel_address_efault) {
 	.fifo = true, .op = OP_WRITE, .ptr = PTR_KERNEL, .count = 16,
 	.err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_get_stats_null_efault) {
 	.fifo = true, .op = OP_IOCTL, .cmd = ACME_IOC_GET_STATS, .ptr = PTR_NULL,
 	.err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_read_zero_count_returns_0) {
 	.fifo = true, .nonblock = true, .op = OP_READ, .ptr = PTR_NULL,
 	.count = 0, .ret = 0,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_read_1gib_returns_what_is_queued) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .count = GIB,
 	.ret = 1,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_write_1gib_nonblocking_fills_it) {
 	.fifo = true, .nonblock = true, .op = OP_WRITE, .count = GIB,
 	.plus_size = true,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_read_size_max_efault) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .count = SIZE_MAX,
 	.err = EFAULT,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_nonblocking_read_empty_eagain) {
 	.fifo = true, .nonblock = true, .op = OP_READ, .count = 1,
 	.err = EAGAIN,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_nonblocking_write_full_eagain) {
 	.fifo = true, .nonblock = true, .prep = PREP_FULL, .op = OP_WRITE,
 	.count = 1, .err = EAGAIN,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_pread_espipe) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_PREAD, .count = 1,
 	.err = ESPIPE,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_pwrite_espipe) {
 	.fifo = true, .op = OP_PWRITE, .count = 1, .err = ESPIPE,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_lseek_espipe) {
 	.fifo = true, .op = OP_LSEEK, .whence = SEEK_SET, .err = ESPIPE,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_ioctl_next_number_enotty) {
 	.fifo = true, .op = OP_IOCTL, .cmd = _IO(ACME_IOC_MAGIC, 0x04),
 	.err = ENOTTY,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_set_size_unprivileged_eperm) {
 	.fifo = true, .op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE,
 	.unprivileged = true, .err = EPERM,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_clear_read_only_ebadf) {
 	.fifo = true, .rdonly = true, .op = OP_IOCTL, .cmd = ACME_IOC_CLEAR,
 	.err = EBADF,
 };
+
 FIXTURE_VARIANT_ADD(bad, fifo_sysfs_size_write_eacces) {
 	.fifo = true, .op = OP_SYSFS_WRITE, .err = EACCES,
 };
