@@ -944,6 +944,377 @@ TEST_F(fifo, unknown_ioctl_fails_enotty)
 	ASSERT_EQ(ENOTTY, errno);
 }
 
+/* --- concurrency: K writers and K readers, every byte accounted for ----- */
+
+#define STRESS_K	4
+#define REC_MAGIC	0xac3e5eedU
+
+/* A FIFO record: 16 bytes, so that whole records always fit whole rooms. */
+struct rec {
+	uint32_t magic;
+	uint32_t writer;
+	uint64_t seq;
+};
+
+/* What one reader saw of one writer's records. */
+struct seen {
+	uint64_t count;
+	uint64_t sum;		/* of the sequence numbers */
+	uint64_t sum_sq;	/* of their squares */
+	int64_t last;		/* the last sequence number, -1 for none */
+};
+
+struct stress {
+	int stop;			/* readers: drain and exit */
+	uint64_t written[STRESS_K];	/* records each writer wrote */
+	struct seen seen[STRESS_K][STRESS_K];	/* [reader][writer] */
+	uint64_t bad_records;		/* torn or foreign records */
+	uint64_t disorder;		/* per-writer order broken in a reader */
+	uint64_t resizes;		/* resize ioctls that succeeded */
+};
+
+static int stopped(struct stress *st)
+{
+	return __atomic_load_n(&st->stop, __ATOMIC_ACQUIRE);
+}
+
+/* How long each stress test runs: $ACME_STRESS_MS, default 1000. */
+static long stress_ms(void)
+{
+	const char *e = getenv("ACME_STRESS_MS");
+	long ms = e ? strtol(e, NULL, 10) : 0;
+
+	return ms > 0 ? ms : 1000;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static struct stress *stress_map(void)
+{
+	void *p = mmap(NULL, sizeof(struct stress), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Writer @w: batches of 64 records, blocking writes, for @ms. */
+static void fifo_writer(const char *path, struct stress *st, int w, long ms)
+{
+	struct rec batch[64];
+	long long end = now_ms() + ms;
+	uint64_t seq = 0;
+	int fd = open(path, O_WRONLY);
+	size_t i;
+
+	if (fd < 0)
+		_exit(1);
+	while (now_ms() < end) {
+		for (i = 0; i < 64; i++)
+			batch[i] = (struct rec){ REC_MAGIC, w, seq + i };
+		if (write(fd, batch, sizeof(batch)) != sizeof(batch))
+			_exit(2);
+		seq += 64;
+	}
+	st->written[w] = seq;
+	close(fd);
+	_exit(0);
+}
+
+/* Reader @r: reads whole records until told to stop and the FIFO is dry. */
+static void fifo_reader(const char *path, struct stress *st, int r)
+{
+	struct rec buf[256];
+	struct pollfd pfd;
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+	ssize_t n;
+	size_t i;
+
+	if (fd < 0)
+		_exit(1);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EAGAIN) {
+			if (stopped(st))
+				break;
+			poll(&pfd, 1, 20);
+			continue;
+		}
+		if (n <= 0 || n % sizeof(struct rec))
+			_exit(2);
+		for (i = 0; i < n / sizeof(struct rec); i++) {
+			struct rec *rc = &buf[i];
+			struct seen *sn;
+
+			if (rc->magic != REC_MAGIC || rc->writer >= STRESS_K) {
+				__atomic_fetch_add(&st->bad_records, 1, __ATOMIC_RELAXED);
+				continue;
+			}
+			sn = &st->seen[r][rc->writer];
+			if ((int64_t)rc->seq <= sn->last)
+				__atomic_fetch_add(&st->disorder, 1, __ATOMIC_RELAXED);
+			sn->last = rc->seq;
+			sn->count++;
+			sn->sum += rc->seq;
+			sn->sum_sq += rc->seq * rc->seq;
+		}
+	}
+	close(fd);
+	_exit(0);
+}
+
+/* Resize the FIFO between two sizes until told to stop; EBUSY is fine. */
+static void fifo_resizer(const char *path, struct stress *st)
+{
+	uint64_t sizes[2] = { 4096, 65536 };
+	int fd = open(path, O_RDWR);
+	int i = 0;
+
+	if (fd < 0)
+		_exit(1);
+	while (!stopped(st)) {
+		if (!ioctl(fd, ACME_IOC_SET_SIZE, &sizes[i & 1]))
+			st->resizes++;
+		else if (errno != EBUSY)
+			_exit(2);
+		i++;
+		sleep_ms(1);
+	}
+	close(fd);
+	_exit(0);
+}
+
+static int wait_all(pid_t *pids, int n)
+{
+	int i, status, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		if (waitpid(pids[i], &status, 0) != pids[i] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status))
+			bad++;
+	}
+	return bad;
+}
+
+/* Every record of every writer was read once, and in order per reader. */
+static void stress_verdict(struct __test_metadata *_metadata, struct stress *st)
+{
+	uint64_t total = 0;
+	int w, r;
+
+	EXPECT_EQ(0, st->bad_records);
+	EXPECT_EQ(0, st->disorder);
+	for (w = 0; w < STRESS_K; w++) {
+		uint64_t n = st->written[w], count = 0, sum = 0, sum_sq = 0, i;
+		uint64_t want_sum = 0, want_sq = 0;
+
+		for (r = 0; r < STRESS_K; r++) {
+			count += st->seen[r][w].count;
+			sum += st->seen[r][w].sum;
+			sum_sq += st->seen[r][w].sum_sq;
+		}
+		for (i = 0; i < n; i++) {
+			want_sum += i;
+			want_sq += i * i;
+		}
+		EXPECT_EQ(n, count) TH_LOG("writer %d: wrote %llu records, read %llu",
+					   w, (unsigned long long)n,
+					   (unsigned long long)count);
+		EXPECT_EQ(want_sum, sum);
+		EXPECT_EQ(want_sq, sum_sq);
+		EXPECT_LT(0, n);
+		total += n;
+	}
+	printf("#   %llu records, %llu bytes checked, %llu resizes\n",
+	       (unsigned long long)total,
+	       (unsigned long long)total * sizeof(struct rec),
+	       (unsigned long long)st->resizes);
+}
+
+/* Fork writers and readers (and a resizer), let them run, check. */
+static void fifo_stress(struct __test_metadata *_metadata, bool resize)
+{
+	pid_t writers[STRESS_K], others[STRESS_K + 1];
+	struct stress *st = stress_map();
+	long ms = stress_ms();
+	int i, nothers = 0, fd;
+
+	ASSERT_NE(NULL, st);
+	for (i = 0; i < STRESS_K * STRESS_K; i++)
+		st->seen[i / STRESS_K][i % STRESS_K].last = -1;
+	for (i = 0; i < STRESS_K; i++) {
+		others[nothers] = fork();
+		if (!others[nothers])
+			fifo_reader(fifo_path(), st, i);
+		nothers++;
+	}
+	if (resize) {
+		others[nothers] = fork();
+		if (!others[nothers])
+			fifo_resizer(fifo_path(), st);
+		nothers++;
+	}
+	for (i = 0; i < STRESS_K; i++) {
+		writers[i] = fork();
+		if (!writers[i])
+			fifo_writer(fifo_path(), st, i, ms);
+	}
+	EXPECT_EQ(0, wait_all(writers, STRESS_K));
+	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
+	EXPECT_EQ(0, wait_all(others, nothers));
+
+	/* Nothing may be left behind. */
+	fd = open(fifo_path(), O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, read(fd, &i, sizeof(i)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(fd);
+	stress_verdict(_metadata, st);
+	if (resize)
+		EXPECT_LT(0, st->resizes);
+	munmap(st, sizeof(*st));
+}
+
+TEST_F(fifo, k_writers_k_readers_lose_nothing)
+{
+	fifo_stress(_metadata, false);
+}
+
+TEST_F(fifo, resize_under_load_loses_nothing)
+{
+	fifo_stress(_metadata, true);
+}
+
+/*
+ * Memory device: K workers. Worker w owns block w, which only it writes,
+ * and shares blocks K.. with the others. Each write stores a whole block
+ * of one value (w * 2^32 + iteration), so a read of a block must find one
+ * value throughout, and in an owned block exactly the owner's last one.
+ * A resizer, when asked, flips the size between the load-time size and
+ * twice it, which must keep every block below the smaller size.
+ */
+#define MEM_BLOCK	512
+#define MEM_SHARED	8
+
+static int block_value(const uint64_t *b, uint64_t *value)
+{
+	size_t i;
+
+	for (i = 1; i < MEM_BLOCK / sizeof(*b); i++)
+		if (b[i] != b[0])
+			return -1;
+	*value = b[0];
+	return 0;
+}
+
+static void mem_worker(const char *path, struct stress *st, int w, long ms)
+{
+	uint64_t buf[MEM_BLOCK / sizeof(uint64_t)], mine = 0, v, it;
+	long long end = now_ms() + ms;
+	int fd = open(path, O_RDWR);
+	off_t off;
+	size_t i;
+
+	if (fd < 0)
+		_exit(1);
+	for (it = 1; now_ms() < end; it++) {
+		v = (uint64_t)(w + 1) << 32 | it;
+		for (i = 0; i < MEM_BLOCK / sizeof(v); i++)
+			buf[i] = v;
+		/* alternate the owned block and a shared one */
+		off = (it & 1) ? w * MEM_BLOCK :
+		      (STRESS_K + it % MEM_SHARED) * MEM_BLOCK;
+		if (pwrite(fd, buf, MEM_BLOCK, off) != MEM_BLOCK)
+			_exit(2);
+		if (it & 1)
+			mine = v;
+		off = (STRESS_K + (it * 7 + w) % MEM_SHARED) * MEM_BLOCK;
+		if (pread(fd, buf, MEM_BLOCK, off) != MEM_BLOCK)
+			_exit(3);
+		if (block_value(buf, &v))
+			__atomic_fetch_add(&st->bad_records, 1, __ATOMIC_RELAXED);
+		if (pread(fd, buf, MEM_BLOCK, w * MEM_BLOCK) != MEM_BLOCK ||
+		    block_value(buf, &v) || (mine && v != mine))
+			__atomic_fetch_add(&st->disorder, 1, __ATOMIC_RELAXED);
+		st->written[w]++;
+	}
+	close(fd);
+	_exit(0);
+}
+
+static void mem_resizer(const char *path, struct stress *st, uint64_t size)
+{
+	uint64_t sizes[2] = { size * 2, size };
+	int fd = open(path, O_RDWR);
+	int i = 0;
+
+	if (fd < 0)
+		_exit(1);
+	while (!stopped(st)) {
+		if (ioctl(fd, ACME_IOC_SET_SIZE, &sizes[i++ & 1]))
+			_exit(2);
+		st->resizes++;
+		sleep_ms(1);
+	}
+	close(fd);
+	_exit(0);
+}
+
+static void mem_stress(struct __test_metadata *_metadata, uint64_t size,
+		       bool resize)
+{
+	pid_t workers[STRESS_K], resizer = 0;
+	struct stress *st = stress_map();
+	uint64_t ops = 0;
+	int i;
+
+	ASSERT_NE(NULL, st);
+	ASSERT_LE((STRESS_K + MEM_SHARED) * MEM_BLOCK, size);
+	if (resize) {
+		resizer = fork();
+		if (!resizer)
+			mem_resizer(mem_path(), st, size);
+	}
+	for (i = 0; i < STRESS_K; i++) {
+		workers[i] = fork();
+		if (!workers[i])
+			mem_worker(mem_path(), st, i, stress_ms());
+	}
+	EXPECT_EQ(0, wait_all(workers, STRESS_K));
+	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
+	if (resize)
+		EXPECT_EQ(0, wait_all(&resizer, 1));
+	EXPECT_EQ(0, st->bad_records) TH_LOG("torn blocks read");
+	EXPECT_EQ(0, st->disorder) TH_LOG("owned blocks not as last written");
+	for (i = 0; i < STRESS_K; i++) {
+		EXPECT_LT(0, st->written[i]);
+		ops += st->written[i];
+	}
+	printf("#   %llu iterations, %llu bytes checked, %llu resizes\n",
+	       (unsigned long long)ops,
+	       (unsigned long long)ops * 3 * MEM_BLOCK,
+	       (unsigned long long)st->resizes);
+	if (resize)
+		EXPECT_LT(0, st->resizes);
+	munmap(st, sizeof(*st));
+}
+
+TEST_F(mem, k_workers_disjoint_and_shared_blocks)
+{
+	mem_stress(_metadata, self->size, false);
+}
+
+TEST_F(mem, resize_under_load_keeps_the_blocks)
+{
+	mem_stress(_metadata, self->size, true);
+}
+
 /* --- bad input: one case per row, each with its exact result --------- */
 
 enum bad_op {
