@@ -1135,6 +1135,7 @@ static void stress_verdict(struct __test_metadata *_metadata, struct stress *st)
 	       (unsigned long long)total,
 	       (unsigned long long)total * sizeof(struct rec),
 	       (unsigned long long)st->resizes);
+	fflush(stdout);	/* the harness may end this process with _exit() */
 }
 
 /* Fork writers and readers (and a resizer), let them run, check. */
@@ -1300,6 +1301,7 @@ static void mem_stress(struct __test_metadata *_metadata, uint64_t size,
 	       (unsigned long long)ops,
 	       (unsigned long long)ops * 3 * MEM_BLOCK,
 	       (unsigned long long)st->resizes);
+	fflush(stdout);
 	if (resize)
 		EXPECT_LT(0, st->resizes);
 	munmap(st, sizeof(*st));
