@@ -31,14 +31,16 @@
 #   example_source, example_expected  the example program of acme.rst and
 #                        the output the page promises for it
 #   build_example INCDIR OUTDIR  that example, static, with -Werror
-#   build_kselftest TREE BUILD  the acme kselftest and the example of
-#                        acme.rst, static, in BUILD/kselftest/drivers/acme/
+#   build_kselftest TREE BUILD  the acme kselftest, the example of acme.rst
+#                        and scripts/guest/failnth.c, static, in
+#                        BUILD/kselftest/drivers/acme/
 #   guest_image KSBUILD OUT ARGS  the test initramfs: the guest scripts and
 #                        the kselftest of KSBUILD, plus mkinitramfs ARGS
 #   guest_initramfs TREE BUILD OUT [ARGS]  guest_image for the kernel in BUILD
 #   boot_kernel_checks KERNEL INITRD MODE TIMEOUT [ARGS]  boot KERNEL and run
 #                        the guest checks (ARGS go to scripts/boot)
-#   boot_checks BUILD INITRD MODE TIMEOUT  the same for the kernel in BUILD
+#   boot_checks BUILD INITRD MODE TIMEOUT [ARGS]  the same for the kernel
+#                        in BUILD
 #   oot_sources DEST     copy what the out-of-tree build needs to DEST
 #   stock_release        release of Debian's stock kernel (linux-headers-amd64)
 #   stock_headers KREL   print the headers dir of KREL, installed when missing
@@ -302,6 +304,9 @@ build_kselftest() {
 		TARGETS=drivers/acme O="$build" >&2 ||
 		die "the acme kselftest does not build"
 	build_example "$build/usr/include" "$build/kselftest/drivers/acme"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
+		"$ACME_ROOT/scripts/guest/failnth.c" >&2 ||
+		die "scripts/guest/failnth.c does not build"
 }
 
 # guest_image KSBUILD OUT ARGS... - the test initramfs OUT: the guest scripts
@@ -315,6 +320,7 @@ guest_image() {
 		--add "$ksbuild/kselftest/drivers/acme/acme_test:/acme/acme_test" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-example:/acme/acme-example" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-example.expected:/acme/acme-example.expected" \
+		--add "$ksbuild/kselftest/drivers/acme/failnth:/acme/failnth" \
 		"$@"
 }
 
@@ -334,7 +340,7 @@ boot_kernel_checks() {
 }
 
 boot_checks() {
-	boot_kernel_checks "$1/arch/x86/boot/bzImage" "$2" "$3" "$4"
+	boot_kernel_checks "$1/arch/x86/boot/bzImage" "$2" "$3" "$4" "${@:5}"
 }
 
 # oot_sources DEST - the files of the out-of-tree build (top Makefile,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck source-path=SCRIPTDIR
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # scripts/guest/checks.sh - the guest checks of the acme series
@@ -25,6 +26,9 @@ MODE="${1:-$(cmdline_mode)}"
 # acmeguest.cycles=N on the command line: modprobe/rmmod cycles (default 20).
 CYCLES=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^acmeguest\.cycles=//p')
 CYCLES="${CYCLES:-20}"
+# acmeguest.faults=1: the fault injection checks of faults.sh (debug kernel).
+FAULTS=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^acmeguest\.faults=//p')
+KMEMLEAK=/sys/kernel/debug/kmemleak
 MODE="${MODE:-m}"
 SELFTEST=/acme/acme_test
 GREETING='Good morrow to this fair assembly.'
@@ -317,7 +321,12 @@ acme_modular() {
 	check "acme: acme_core major=240 takes major 240" fixed_major_core
 	check "acme: the devices use the fixed major" fixed_major_devices
 	rmmod acme acme_core 2>/dev/null
-	check "acme: load and unload $CYCLES times" load_unload_cycles "$CYCLES"
+	t0=$(date +%s)
+	if out=$(load_unload_cycles "$CYCLES" 2>&1); then
+		ok "acme: load and unload $CYCLES times ($(($(date +%s) - t0)) s)"
+	else
+		not_ok "acme: load and unload $CYCLES times" "$out"
+	fi
 }
 
 acme_builtin() {
@@ -332,19 +341,53 @@ acme_builtin() {
 	skip "acme: out-of-range parameters refused at load" "acme is built in"
 }
 
+# Reports of the kernel's checkers: BUG/WARNING/Oops, KASAN ("BUG:
+# KASAN"), UBSAN, lockdep, DEBUG_OBJECTS (ODEBUG), kmemleak. A stack dump
+# alone ("Call Trace") counts too, except after an allocation failure that
+# the fault checks injected.
+BAD_LOG='BUG:|WARNING:|Oops|general protection|UBSAN:|KASAN|ODEBUG:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage'
+
 kernel_log_clean() {
-	if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection' >/tmp/bad; then
-		not_ok "kernel log has no BUG, WARNING or Oops" "$(cat /tmp/bad)"
+	if dmesg | grep -E "$BAD_LOG" >/tmp/bad ||
+		{ [ "$FAULTS" != 1 ] && dmesg | grep -E 'Call Trace' >/tmp/bad; }; then
+		not_ok "kernel log has no BUG, WARNING, Oops or sanitizer report" \
+			"$(head -n 40 /tmp/bad)"
 	else
-		ok "kernel log has no BUG, WARNING or Oops"
+		ok "kernel log has no BUG, WARNING, Oops or sanitizer report"
+	fi
+}
+
+# kmemleak_start / kmemleak_clean - forget the leaks suspected before the
+# checks; at the end, scan (twice, after objects are old enough to count)
+# and require an empty report.
+kmemleak_start() {
+	[ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK"
+}
+
+kmemleak_clean() {
+	[ -w "$KMEMLEAK" ] || return 0
+	echo scan >"$KMEMLEAK"
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	if [ -s "$KMEMLEAK" ] && grep -q . "$KMEMLEAK"; then
+		not_ok "kmemleak reports no leak" "$(head -n 60 "$KMEMLEAK")"
+	else
+		ok "kmemleak reports no leak"
 	fi
 }
 
 echo "KTAP version 1"
+T_START=$(date +%s)
+kmemleak_start
 case "$MODE" in
 m)
 	hello_modular
 	acme_modular
+	if [ "$FAULTS" = 1 ]; then
+		# shellcheck source=faults.sh
+		. /acme/faults.sh
+		fault_checks
+	fi
 	;;
 y)
 	hello_builtin
@@ -355,7 +398,8 @@ y)
 	exit 2
 	;;
 esac
+kmemleak_clean
 kernel_log_clean
 echo "1..$n"
-echo "# $passed passed, $failed failed, $skipped skipped"
+echo "# $passed passed, $failed failed, $skipped skipped in $(($(date +%s) - T_START)) s"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * failnth.c - make the Nth fault-injection point of one system call fail
+ *
+ * usage: failnth N load MODULE.ko [PARAMS]
+ *        failnth N open PATH
+ *
+ * Writes N to /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION), so that
+ * the Nth allocation (or other injectable call) of this thread fails, then
+ * makes the one call: finit_module(2) of MODULE.ko, or open(2) of PATH.
+ * Prints "N injected=0|1 result=0|-ERRNO": injected=0 means the call
+ * passed fewer than N injection points, so N-1 is how many it has. An
+ * opened file is closed again. Exits 0 unless the setup itself failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+
+/*
+ * The file stays open from before the call to after it: opening it then
+ * would itself pass injection points while fail-nth is still counting.
+ */
+static int set_fail_nth(int fd, long n)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%ld", n);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
+}
+
+/* 0 once the fault was injected, else the points still to pass. */
+static long get_fail_nth(int fd)
+{
+	char buf[32] = "";
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) < 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+int main(int argc, char **argv)
+{
+	long n, left;
+	int fd = -1, fnfd, ret;
+
+	if (argc < 4 || (strcmp(argv[2], "load") && strcmp(argv[2], "open"))) {
+		fprintf(stderr, "usage: failnth N load MODULE.ko [PARAMS] | failnth N open PATH\n");
+		return 2;
+	}
+	n = strtol(argv[1], NULL, 10);
+	if (n < 1) {
+		fprintf(stderr, "failnth: N must be at least 1\n");
+		return 2;
+	}
+	if (!strcmp(argv[2], "load")) {
+		fd = open(argv[3], O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			perror(argv[3]);
+			return 1;
+		}
+	}
+
+	fnfd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	if (fnfd < 0 || set_fail_nth(fnfd, n)) {
+		perror(FAIL_NTH);
+		return 1;
+	}
+	if (fd >= 0)
+		ret = syscall(SYS_finit_module, fd, argc > 4 ? argv[4] : "", 0);
+	else
+		ret = open(argv[3], O_RDWR);
+	ret = ret < 0 ? -errno : ret;
+	left = get_fail_nth(fnfd);
+	set_fail_nth(fnfd, 0);
+
+	if (fd < 0 && ret >= 0) {
+		close(ret);
+		ret = 0;
+	}
+	printf("%ld injected=%d result=%d\n", n, left == 0, ret);
+	return 0;
+}
