@@ -58,8 +58,12 @@ inject_load() {
 			echo "uninjected load of $mod failed: $line"
 			return 1
 			;;
-		*"injected=1 result=0") rmmod "$mod" || return 1 ;;
+		*"injected=1 result=0")
+			INJECTED=$((INJECTED + 1))
+			rmmod "$mod" || return 1
+			;;
 		*"injected=1 result=-"*)
+			INJECTED=$((INJECTED + 1))
 			if loaded "$mod"; then
 				echo "$mod is loaded after a failed load: $line"
 				return 1
@@ -88,7 +92,9 @@ inject_open() {
 		line=$("$FAILNTH" "$fn" open "$1") || return 1
 		case "$line" in
 		*"injected=0 result=0") break ;;
-		*"injected=1 result=0" | *"injected=1 result=-12" | *"injected=1 result=-23") ;;
+		*"injected=1 result=0" | *"injected=1 result=-12" | *"injected=1 result=-23")
+			INJECTED=$((INJECTED + 1))
+			;;
 		*)
 			echo "open $1: $line"
 			return 1
@@ -103,6 +109,7 @@ inject_open() {
 
 fault_checks() {
 	TOTAL_POINTS=0
+	INJECTED=0
 	if ! fault_setup; then
 		not_ok "faults: failslab and fail_page_alloc in debugfs" \
 			"this kernel lacks CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC or debugfs"
@@ -122,7 +129,7 @@ fault_checks() {
 	fault_point_check "open of /dev/acme0" inject_open /dev/acme0
 	fault_point_check "open of /dev/acme_fifo0" inject_open /dev/acme_fifo0
 	check "faults: the devices still work" mem_round_trip
-	echo "# faults: $TOTAL_POINTS injection points hit in all"
+	echo "# faults: $INJECTED failures injected at $TOTAL_POINTS injection points"
 	rmmod acme acme_core 2>/dev/null
 }
 
