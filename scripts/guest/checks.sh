@@ -18,16 +18,17 @@
 # of it; each of its cases becomes one line here.
 set -u
 
-cmdline_mode() {
-	tr ' ' '\n' </proc/cmdline | sed -n 's/^acmeguest\.mode=//p'
+# cmdline_arg NAME - the value of acmeguest.NAME= on the kernel command line.
+cmdline_arg() {
+	tr ' ' '\n' </proc/cmdline | sed -n "s/^acmeguest\.$1=//p"
 }
 
-MODE="${1:-$(cmdline_mode)}"
+MODE="${1:-$(cmdline_arg mode)}"
 # acmeguest.cycles=N on the command line: modprobe/rmmod cycles (default 20).
-CYCLES=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^acmeguest\.cycles=//p')
+CYCLES=$(cmdline_arg cycles)
 CYCLES="${CYCLES:-20}"
 # acmeguest.faults=1: the fault injection checks of faults.sh (debug kernel).
-FAULTS=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^acmeguest\.faults=//p')
+FAULTS=$(cmdline_arg faults)
 KMEMLEAK=/sys/kernel/debug/kmemleak
 MODE="${MODE:-m}"
 SELFTEST=/acme/acme_test

@@ -17,7 +17,7 @@ FAILNTH=/acme/failnth
 FAULT_MAX=3000
 # acmeguest.fault_stride=K: fail only every Kth point of a module load
 # (the bounded run); 1, the default, fails each one.
-FAULT_STRIDE=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^acmeguest\.fault_stride=//p')
+FAULT_STRIDE=$(cmdline_arg fault_stride)
 FAULT_STRIDE="${FAULT_STRIDE:-1}"
 
 fault_setup() {
