@@ -12,6 +12,7 @@
 #   log MSG...           "acme: MSG" on stderr
 #   warn MSG...          "acme: warning: MSG" on stderr
 #   die MSG...           "acme: error: MSG" on stderr, exit 1
+#   check_error MSG...   "acme: SCRIPT: MSG" on stderr, counted in CHECK_ERRORS
 #   need CMD:PKG...      make sure commands exist (apt-get install as root)
 #   need_file PATH:PKG.. same, detected by a file path
 #   need_static_busybox  make sure /bin/busybox is the static busybox
@@ -59,6 +60,14 @@ warn() { printf 'acme: warning: %s\n' "$*" >&2; }
 die() {
 	printf 'acme: error: %s\n' "$*" >&2
 	exit 1
+}
+
+# check_error MSG... - report a failed check and count it in CHECK_ERRORS,
+# for scripts that run all their checks before they fail.
+CHECK_ERRORS=0
+check_error() {
+	printf 'acme: %s: %s\n' "${0##*/}" "$*" >&2
+	CHECK_ERRORS=$((CHECK_ERRORS + 1))
 }
 
 # apt_install PKG... - install Debian packages (root) or die with the command.
