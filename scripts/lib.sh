@@ -261,6 +261,24 @@ quilt_unapply() {
 now() { date +%s; }
 elapsed_since() { echo $(($(date +%s) - $1)); }
 
+# now_ms - wall clock milliseconds; secs_since MS - seconds since, 0.1 s.
+now_ms() { date +%s%3N; }
+secs_since() {
+	local ms=$(($(date +%s%3N) - $1))
+	printf '%d.%d\n' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+# timed LABEL CMD... - run CMD (stdout passes through) and log its time as
+# "acme: time: LABEL N.N s"; CMD's status is returned.
+timed() {
+	local label="$1" t0 rc=0
+	shift
+	t0="$(now_ms)"
+	"$@" || rc=$?
+	log "time: $label $(secs_since "$t0") s"
+	return "$rc"
+}
+
 # ccache_cc CC - "ccache CC" for make's CC=, or nothing when ccache is
 # missing or ACME_CCACHE=0. The cache is $CCACHE_DIR (set above).
 ccache_cc() {
@@ -330,6 +348,7 @@ guest_image() {
 		--add "$ksbuild/kselftest/drivers/acme/acme-example:/acme/acme-example" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-example.expected:/acme/acme-example.expected" \
 		--add "$ksbuild/kselftest/drivers/acme/failnth:/acme/failnth" \
+		--add "$ksbuild/kselftest/drivers/acme/acme-bench:/acme/acme-bench" \
 		"$@"
 }
 

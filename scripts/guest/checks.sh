@@ -27,6 +27,12 @@ MODE="${1:-$(cmdline_arg mode)}"
 # acmeguest.cycles=N on the command line: modprobe/rmmod cycles (default 20).
 CYCLES=$(cmdline_arg cycles)
 CYCLES="${CYCLES:-20}"
+# acmeguest.stress_ms=MS: how long each stress test of the kselftest runs
+# (ACME_STRESS_MS; the kselftest's default is 1000).
+STRESS_MS=$(cmdline_arg stress_ms)
+if [ -n "$STRESS_MS" ]; then
+	export ACME_STRESS_MS="$STRESS_MS"
+fi
 # acmeguest.faults=1: the fault injection checks of faults.sh (debug kernel).
 FAULTS=$(cmdline_arg faults)
 KMEMLEAK=/sys/kernel/debug/kmemleak

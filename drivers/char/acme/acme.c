@@ -133,6 +133,18 @@ static void acme_count_write(struct acme_dev *adev, ssize_t n)
 	}
 }
 
+/*
+ * Wake the waiters of @wq, if there are any: most reads and writes of a busy
+ * FIFO find nobody waiting, and wq_has_sleeper() saves them the wait queue
+ * lock. Its barrier pairs with the one in prepare_to_wait_event(), so a
+ * waiter either sees the new state or is seen here.
+ */
+static void acme_wake(wait_queue_head_t *wq, __poll_t events)
+{
+	if (wq_has_sleeper(wq))
+		wake_up_interruptible_poll(wq, events);
+}
+
 /* Capacity in bytes: buffer size or FIFO size. Called with adev->lock held. */
 static size_t acme_capacity(struct acme_dev *adev)
 {
@@ -236,7 +248,7 @@ static ssize_t acme_fifo_read(struct file *file, char __user *buf,
 	mutex_unlock(&adev->lock);
 
 	if (copied)
-		wake_up_interruptible_poll(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+		acme_wake(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
 
 	if (copied)
 		return copied;
@@ -283,8 +295,7 @@ static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
 		mutex_unlock(&adev->lock);
 
 		if (copied)
-			wake_up_interruptible_poll(&adev->readq,
-						   EPOLLIN | EPOLLRDNORM);
+			acme_wake(&adev->readq, EPOLLIN | EPOLLRDNORM);
 		done += copied;
 		if (ret)
 			break;

@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * acme-bench - throughput of the acme devices next to their peers
+ *
+ * In one run it measures:
+ *  - an acme FIFO against a pipe(2): a writer process and a reader process
+ *    moving CHUNK bytes per write(2) and read(2), for chunks of 1 B, 64 B,
+ *    4 KiB, 64 KiB and 1 MiB;
+ *  - an acme memory device against a file of the same size on tmpfs:
+ *    sequential read(2) and write(2) at 4 KiB and 64 KiB, back to offset 0
+ *    at the end;
+ *  - read(2) of /dev/zero (one copy) and write(2) to /dev/null (no copy), the
+ *    limits of any character device;
+ *  - scaling: two memory devices read (or written) at once by two processes,
+ *    one per CPU, against one device, and the same for two tmpfs files and
+ *    for /dev/zero, which show what the machine itself scales to.
+ *
+ * Every figure is the median of RUNS timed runs of MS milliseconds, after
+ * one warm-up run that is not counted; min and max give the spread. The runs
+ * of an acme device and of its peer alternate, so that a slow phase of the
+ * machine hits both. Per-operation time is the time per CHUNK moved.
+ *
+ * Output is tab-separated, one line per figure, after '#' comment lines:
+ *
+ *	result	CASE	CHUNK	MiB/s	MIN	MAX	ns/op
+ *	ratio	NAME	VALUE	TARGET
+ *
+ * A ratio line compares an acme figure with its peer measured in the same
+ * run; TARGET is ">=1.10", "<=0.90" or "-" when there is none. This is a
+ * benchmark, not a test: it exits 0 whatever the figures are, and non-zero
+ * only when something could not be measured.
+ *
+ * usage: acme-bench [-r RUNS] [-t MS] [-f FIFO] [-m MEM] [-M MEM2] [-d DIR]
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/acme.h>
+#include <linux/magic.h>
+
+#define KIB		1024UL
+#define MIB		(1024UL * 1024)
+#define MAX_RUNS	99
+
+static int runs = 5;
+static int run_ms = 200;
+static const char *fifo_path = "/dev/acme_fifo0";
+static const char *mem_path = "/dev/acme0";
+static const char *mem2_path = "/dev/acme1";
+static const char *tmp_dir = "/tmp";
+static size_t mem_size = MIB;
+static char *buf;
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	fprintf(stderr, "acme-bench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity(cpu %d)", cpu);
+}
+
+static int xopen(const char *path, int flags)
+{
+	int fd = open(path, flags);
+
+	if (fd < 0)
+		die("open %s", path);
+	return fd;
+}
+
+/* Timed calls are cheap for small chunks, so check the clock every n. */
+static unsigned int clock_every(size_t chunk)
+{
+	return chunk >= 4 * KIB ? 1 : 256;
+}
+
+/*
+ * One stream run: a child writes CHUNK-byte writes to wfd until it is
+ * killed; this process reads rfd for run_ms from the first byte on.
+ * Returns MiB/s.
+ */
+static double stream_run(int rfd, int wfd, size_t chunk)
+{
+	unsigned int every = clock_every(chunk), i = 0;
+	double t0, t = 0;
+	uint64_t bytes = 0;
+	ssize_t n;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		close(rfd);
+		for (;;)
+			if (write(wfd, buf, chunk) < 0 && errno != EINTR)
+				_exit(1);
+	}
+
+	n = read(rfd, buf + 2 * MIB, chunk);
+	if (n <= 0)
+		die("first read of the stream");
+	t0 = now();
+	for (;;) {
+		n = read(rfd, buf + 2 * MIB, chunk);
+		if (n <= 0)
+			die("read of the stream");
+		bytes += n;
+		if (++i % every)
+			continue;
+		t = now() - t0;
+		if (t * 1000 >= run_ms)
+			break;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return bytes / t / MIB;
+}
+
+static double fifo_run(size_t chunk)
+{
+	int rfd = xopen(fifo_path, O_RDONLY);
+	int wfd = xopen(fifo_path, O_WRONLY);
+	double mibs;
+
+	if (ioctl(wfd, ACME_IOC_CLEAR))
+		die("ACME_IOC_CLEAR on %s", fifo_path);
+	mibs = stream_run(rfd, wfd, chunk);
+	if (ioctl(wfd, ACME_IOC_CLEAR))
+		die("ACME_IOC_CLEAR on %s", fifo_path);
+	close(wfd);
+	close(rfd);
+	return mibs;
+}
+
+static double pipe_run(size_t chunk)
+{
+	int p[2];
+	double mibs;
+
+	if (pipe(p))
+		die("pipe");
+	mibs = stream_run(p[0], p[1], chunk);
+	close(p[0]);
+	close(p[1]);
+	return mibs;
+}
+
+/* Sequential read(2) or write(2) of fd, size bytes long, for run_ms. */
+static double seq_loop(int fd, size_t size, size_t chunk, bool wr)
+{
+	unsigned int every = clock_every(chunk), i = 0;
+	double t0 = now(), t;
+	uint64_t bytes = 0;
+	size_t off = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (size && off >= size) {
+			if (lseek(fd, 0, SEEK_SET))
+				die("lseek");
+			off = 0;
+		}
+		n = wr ? write(fd, buf, chunk) : read(fd, buf, chunk);
+		if (n <= 0)
+			die("%s at offset %zu", wr ? "write" : "read", off);
+		off += n;
+		bytes += n;
+		if (++i % every)
+			continue;
+		t = now() - t0;
+		if (t * 1000 >= run_ms)
+			return bytes / t / MIB;
+	}
+}
+
+static double seq_run(const char *path, size_t size, size_t chunk, bool wr)
+{
+	int fd = xopen(path, wr ? O_WRONLY : O_RDONLY);
+	double mibs = seq_loop(fd, size, chunk, wr);
+
+	close(fd);
+	return mibs;
+}
+
+/*
+ * Aggregate MiB/s of nr processes, process i pinned to CPU i and running
+ * seq_loop() on paths[i] at the same time as the others.
+ */
+static double parallel_run(const char *const *paths, int nr, size_t size,
+			   size_t chunk, bool wr)
+{
+	double total = 0, mibs;
+	int p[2], i;
+
+	if (pipe(p))
+		die("pipe");
+	for (i = 0; i < nr; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			pin(i);
+			mibs = seq_run(paths[i], size, chunk, wr);
+			if (write(p[1], &mibs, sizeof(mibs)) != sizeof(mibs))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		if (read(p[0], &mibs, sizeof(mibs)) != sizeof(mibs))
+			die("a worker of the parallel run failed");
+		total += mibs;
+	}
+	while (wait(NULL) > 0)
+		;
+	close(p[0]);
+	close(p[1]);
+	return total;
+}
+
+struct fig {
+	const char *name;
+	size_t chunk;
+	double mibs[MAX_RUNS];
+	double median, min, max;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void fig_report(struct fig *f)
+{
+	double s[MAX_RUNS];
+
+	memcpy(s, f->mibs, runs * sizeof(s[0]));
+	qsort(s, runs, sizeof(s[0]), cmp_double);
+	f->min = s[0];
+	f->max = s[runs - 1];
+	f->median = runs % 2 ? s[runs / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
+	printf("result\t%s\t%zu\t%.1f\t%.1f\t%.1f\t%.0f\n", f->name, f->chunk,
+	       f->median, f->min, f->max, f->chunk * 1e9 / (f->median * MIB));
+	fflush(stdout);
+}
+
+/* Paths used at once by the processes of a parallel run. */
+struct par {
+	const char *const *paths;
+	size_t size;
+	bool wr;
+};
+
+/* The measurement behind a figure, with its arguments. */
+struct meas {
+	double (*fn)(const struct meas *m);
+	size_t chunk;
+	const char *path;
+	bool wr;
+	const struct par *par;
+};
+
+static double meas_fifo(const struct meas *m) { return fifo_run(m->chunk); }
+static double meas_pipe(const struct meas *m) { return pipe_run(m->chunk); }
+
+static double meas_seq(const struct meas *m)
+{
+	return seq_run(m->path, mem_size, m->chunk, m->wr);
+}
+
+/* A character device that never ends (/dev/zero, /dev/null). */
+static double meas_limit(const struct meas *m)
+{
+	return seq_run(m->path, 0, m->chunk, m->wr);
+}
+
+/* Measure a and b alternately: a warm-up round, then runs timed rounds. */
+static void measure_pair(struct fig *a, const struct meas *ma,
+			 struct fig *b, const struct meas *mb)
+{
+	int r;
+
+	for (r = -1; r < runs; r++) {
+		double x = ma->fn(ma), y = b ? mb->fn(mb) : 0;
+
+		if (r < 0)
+			continue;
+		a->mibs[r] = x;
+		if (b)
+			b->mibs[r] = y;
+	}
+	fig_report(a);
+	if (b)
+		fig_report(b);
+}
+
+static void ratio(const char *name, size_t chunk, double value,
+		  const char *target)
+{
+	char label[64];
+
+	if (chunk >= MIB)
+		snprintf(label, sizeof(label), "%s %zu MiB", name, chunk / MIB);
+	else if (chunk >= KIB)
+		snprintf(label, sizeof(label), "%s %zu KiB", name, chunk / KIB);
+	else
+		snprintf(label, sizeof(label), "%s %zu B", name, chunk);
+	printf("ratio\t%s\t%.2f\t%s\n", label, value, target);
+	fflush(stdout);
+}
+
+static void bench_fifo(void)
+{
+	static const size_t chunks[] = { 1, 64, 4 * KIB, 64 * KIB, MIB };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		struct meas ma = { .fn = meas_fifo, .chunk = chunks[i] };
+		struct meas mb = { .fn = meas_pipe, .chunk = chunks[i] };
+		struct fig a = { .name = "acme-fifo", .chunk = chunks[i] };
+		struct fig b = { .name = "pipe", .chunk = chunks[i] };
+
+		measure_pair(&a, &ma, &b, &mb);
+		ratio("fifo/pipe throughput", chunks[i], a.median / b.median,
+		      chunks[i] == 64 * KIB ? ">=1.10" : "-");
+		ratio("fifo/pipe time per op", chunks[i], b.median / a.median,
+		      chunks[i] == 1 ? "<=0.90" : "-");
+	}
+}
+
+/* Make a tmpfs file of mem_size bytes in tmp_dir and set the device size. */
+static const char *mem_setup(void)
+{
+	static char path[256];
+	struct statfs sfs;
+	uint64_t size = mem_size;
+	int fd;
+
+	if (statfs(tmp_dir, &sfs))
+		die("statfs %s", tmp_dir);
+	if (sfs.f_type != TMPFS_MAGIC) {
+		errno = 0;
+		die("%s is not on tmpfs (mount -t tmpfs tmpfs %s, or give -d DIR)",
+		    tmp_dir, tmp_dir);
+	}
+	snprintf(path, sizeof(path), "%s/acme-bench.%d", tmp_dir, getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		die("open %s", path);
+	if (write(fd, buf, mem_size) != (ssize_t)mem_size)
+		die("write %s", path);
+	close(fd);
+
+	fd = xopen(mem_path, O_RDWR);
+	if (ioctl(fd, ACME_IOC_SET_SIZE, &size))
+		die("ACME_IOC_SET_SIZE %zu on %s", mem_size, mem_path);
+	close(fd);
+	fd = xopen(mem2_path, O_RDWR);
+	if (ioctl(fd, ACME_IOC_SET_SIZE, &size))
+		die("ACME_IOC_SET_SIZE %zu on %s", mem_size, mem2_path);
+	close(fd);
+	return path;
+}
+
+static void bench_mem(const char *tmp)
+{
+	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
+	unsigned int i, wr;
+
+	for (wr = 0; wr < 2; wr++) {
+		for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+			struct meas ma = {
+				.fn = meas_seq, .chunk = chunks[i],
+				.path = mem_path, .wr = wr,
+			};
+			struct meas mb = {
+				.fn = meas_seq, .chunk = chunks[i],
+				.path = tmp, .wr = wr,
+			};
+			struct fig a = {
+				.name = wr ? "acme-mem-write" : "acme-mem-read",
+				.chunk = chunks[i],
+			};
+			struct fig b = {
+				.name = wr ? "tmpfs-write" : "tmpfs-read",
+				.chunk = chunks[i],
+			};
+
+			measure_pair(&a, &ma, &b, &mb);
+			ratio(wr ? "mem/tmpfs write" : "mem/tmpfs read", chunks[i],
+			      a.median / b.median,
+			      chunks[i] == 64 * KIB ? ">=1.00" : "-");
+		}
+	}
+}
+
+static void bench_limits(void)
+{
+	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		struct meas mz = {
+			.fn = meas_limit, .chunk = chunks[i], .path = "/dev/zero",
+		};
+		struct meas mn = {
+			.fn = meas_limit, .chunk = chunks[i], .path = "/dev/null",
+			.wr = true,
+		};
+		struct fig z = { .name = "zero-read", .chunk = chunks[i] };
+		struct fig n = { .name = "null-write", .chunk = chunks[i] };
+
+		measure_pair(&z, &mz, &n, &mn);
+	}
+}
+
+static double meas_par(const struct meas *m, int nr)
+{
+	const struct par *p = m->par;
+
+	return parallel_run(p->paths, nr, p->size, m->chunk, p->wr);
+}
+
+static double meas_par1(const struct meas *m) { return meas_par(m, 1); }
+static double meas_par2(const struct meas *m) { return meas_par(m, 2); }
+
+/* One and two at once: aggregate throughput, and its ratio. */
+static void bench_scale_one(const char *name, const struct par *p)
+{
+	struct meas m1 = { .fn = meas_par1, .chunk = 64 * KIB, .par = p };
+	struct meas m2 = { .fn = meas_par2, .chunk = 64 * KIB, .par = p };
+	char n1[48], n2[48];
+	struct fig a = { .name = n1, .chunk = 64 * KIB };
+	struct fig b = { .name = n2, .chunk = 64 * KIB };
+
+	snprintf(n1, sizeof(n1), "%s-x1", name);
+	snprintf(n2, sizeof(n2), "%s-x2", name);
+	measure_pair(&a, &m1, &b, &m2);
+	snprintf(n1, sizeof(n1), "%s 2/1 devices", name);
+	ratio(n1, 64 * KIB, b.median / a.median,
+	      strncmp(name, "acme", 4) ? "-" : ">=1.60");
+}
+
+static void bench_scale(const char *tmp)
+{
+	static char tmp2[300];
+	const char *mems[] = { mem_path, mem2_path };
+	const char *tmps[] = { tmp, tmp2 };
+	const char *zeros[] = { "/dev/zero", "/dev/zero" };
+	struct par pm = { mems, mem_size, false };
+	struct par pmw = { mems, mem_size, true };
+	struct par pt = { tmps, mem_size, false };
+	struct par pz = { zeros, 0, false };
+	int fd;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		printf("# scale: skipped, it needs 2 CPUs and %ld are online\n",
+		       sysconf(_SC_NPROCESSORS_ONLN));
+		return;
+	}
+	snprintf(tmp2, sizeof(tmp2), "%s.2", tmp);
+	fd = open(tmp2, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, buf, mem_size) != (ssize_t)mem_size)
+		die("write %s", tmp2);
+	close(fd);
+
+	bench_scale_one("acme-mem-read", &pm);
+	bench_scale_one("acme-mem-write", &pmw);
+	bench_scale_one("tmpfs-read", &pt);
+	bench_scale_one("zero-read", &pz);
+	unlink(tmp2);
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-r RUNS] [-t MS] [-f FIFO] [-m MEM] [-M MEM2] [-d DIR]\n"
+		"  -r RUNS  timed runs per figure, 1-%d (default %d)\n"
+		"  -t MS    length of a run in ms (default %d)\n"
+		"  -f FIFO  acme FIFO device (default %s)\n"
+		"  -m MEM   acme memory device (default %s)\n"
+		"  -M MEM2  second memory device, for scaling (default %s)\n"
+		"  -d DIR   directory on tmpfs (default %s)\n"
+		"The memory devices are resized to 1 MiB (needs CAP_SYS_ADMIN).\n",
+		prog, MAX_RUNS, runs, run_ms, fifo_path, mem_path, mem2_path,
+		tmp_dir);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct utsname u;
+	const char *tmp;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "r:t:f:m:M:d:h")) != -1) {
+		switch (opt) {
+		case 'r':
+			runs = atoi(optarg);
+			break;
+		case 't':
+			run_ms = atoi(optarg);
+			break;
+		case 'f':
+			fifo_path = optarg;
+			break;
+		case 'm':
+			mem_path = optarg;
+			break;
+		case 'M':
+			mem2_path = optarg;
+			break;
+		case 'd':
+			tmp_dir = optarg;
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (optind != argc || runs < 1 || runs > MAX_RUNS || run_ms < 1)
+		usage(argv[0]);
+
+	/* 2 MiB to write from, 1 MiB to read into, all faulted in. */
+	buf = aligned_alloc(4096, 3 * MIB);
+	if (!buf)
+		die("out of memory");
+	memset(buf, 0xa5, 3 * MIB);
+	signal(SIGPIPE, SIG_IGN);
+
+	uname(&u);
+	printf("# acme-bench: Linux %s %s, %ld CPUs, %d runs of %d ms after a warm-up\n",
+	       u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN), runs, run_ms);
+	printf("# kind\tcase\tchunk\tMiB/s\tmin\tmax\tns/op\n");
+	fflush(stdout);
+
+	tmp = mem_setup();
+	bench_fifo();
+	bench_mem(tmp);
+	bench_limits();
+	bench_scale(tmp);
+	unlink(tmp);
+	return 0;
+}
