@@ -30,6 +30,9 @@
  * benchmark, not a test: it exits 0 whatever the figures are, and non-zero
  * only when something could not be measured.
  *
+ * The two memory devices are resized to 1 MiB while it runs, and back at
+ * the end; what they held is overwritten. That needs CAP_SYS_ADMIN.
+ *
  * usage: acme-bench [-r RUNS] [-t MS] [-f FIFO] [-m MEM] [-M MEM2] [-d DIR]
  */
 
@@ -56,6 +59,8 @@
 #include <linux/acme.h>
 #include <linux/magic.h>
 
+#include "../../kselftest.h"
+
 #define KIB		1024UL
 #define MIB		(1024UL * 1024)
 #define MAX_RUNS	99
@@ -69,8 +74,7 @@ static const char *tmp_dir = "/tmp";
 static size_t mem_size = MIB;
 static char *buf;
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
+static void die(const char *fmt, ...)
 {
 	int err = errno;
 	va_list ap;
@@ -344,8 +348,8 @@ static void measure_pair(struct fig *a, const struct meas *ma,
 		fig_report(b);
 }
 
-static void ratio(const char *name, size_t chunk, double value,
-		  const char *target)
+static void print_ratio(const char *name, size_t chunk, double value,
+			const char *target)
 {
 	char label[64];
 
@@ -364,34 +368,49 @@ static void bench_fifo(void)
 	static const size_t chunks[] = { 1, 64, 4 * KIB, 64 * KIB, MIB };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
 		struct meas ma = { .fn = meas_fifo, .chunk = chunks[i] };
 		struct meas mb = { .fn = meas_pipe, .chunk = chunks[i] };
 		struct fig a = { .name = "acme-fifo", .chunk = chunks[i] };
 		struct fig b = { .name = "pipe", .chunk = chunks[i] };
 
 		measure_pair(&a, &ma, &b, &mb);
-		ratio("fifo/pipe throughput", chunks[i], a.median / b.median,
-		      chunks[i] == 64 * KIB ? ">=1.10" : "-");
-		ratio("fifo/pipe time per op", chunks[i], b.median / a.median,
-		      chunks[i] == 1 ? "<=0.90" : "-");
+		print_ratio("fifo/pipe throughput", chunks[i],
+			    a.median / b.median,
+			    chunks[i] == 64 * KIB ? ">=1.10" : "-");
+		print_ratio("fifo/pipe time per op", chunks[i],
+			    b.median / a.median, chunks[i] == 1 ? "<=0.90" : "-");
 	}
 }
 
-/* Make a tmpfs file of mem_size bytes in tmp_dir and set the device size. */
-static const char *mem_setup(void)
+/* Set the size of a memory device; return the size it had. */
+static uint64_t mem_resize(const char *path, uint64_t size)
+{
+	uint64_t old;
+	int fd = xopen(path, O_RDWR);
+
+	if (ioctl(fd, ACME_IOC_GET_SIZE, &old))
+		die("ACME_IOC_GET_SIZE on %s", path);
+	if (ioctl(fd, ACME_IOC_SET_SIZE, &size))
+		die("ACME_IOC_SET_SIZE %llu on %s", (unsigned long long)size,
+		    path);
+	close(fd);
+	return old;
+}
+
+/* Make a tmpfs file of mem_size bytes in tmp_dir; return its path. */
+static const char *tmp_setup(void)
 {
 	static char path[256];
 	struct statfs sfs;
-	uint64_t size = mem_size;
 	int fd;
 
 	if (statfs(tmp_dir, &sfs))
 		die("statfs %s", tmp_dir);
 	if (sfs.f_type != TMPFS_MAGIC) {
 		errno = 0;
-		die("%s is not on tmpfs (mount -t tmpfs tmpfs %s, or give -d DIR)",
-		    tmp_dir, tmp_dir);
+		die("%s is not on tmpfs (mount one there, or give -d DIR)",
+		    tmp_dir);
 	}
 	snprintf(path, sizeof(path), "%s/acme-bench.%d", tmp_dir, getpid());
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -399,15 +418,6 @@ static const char *mem_setup(void)
 		die("open %s", path);
 	if (write(fd, buf, mem_size) != (ssize_t)mem_size)
 		die("write %s", path);
-	close(fd);
-
-	fd = xopen(mem_path, O_RDWR);
-	if (ioctl(fd, ACME_IOC_SET_SIZE, &size))
-		die("ACME_IOC_SET_SIZE %zu on %s", mem_size, mem_path);
-	close(fd);
-	fd = xopen(mem2_path, O_RDWR);
-	if (ioctl(fd, ACME_IOC_SET_SIZE, &size))
-		die("ACME_IOC_SET_SIZE %zu on %s", mem_size, mem2_path);
 	close(fd);
 	return path;
 }
@@ -418,7 +428,7 @@ static void bench_mem(const char *tmp)
 	unsigned int i, wr;
 
 	for (wr = 0; wr < 2; wr++) {
-		for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(chunks); i++) {
 			struct meas ma = {
 				.fn = meas_seq, .chunk = chunks[i],
 				.path = mem_path, .wr = wr,
@@ -437,9 +447,9 @@ static void bench_mem(const char *tmp)
 			};
 
 			measure_pair(&a, &ma, &b, &mb);
-			ratio(wr ? "mem/tmpfs write" : "mem/tmpfs read", chunks[i],
-			      a.median / b.median,
-			      chunks[i] == 64 * KIB ? ">=1.00" : "-");
+			print_ratio(wr ? "mem/tmpfs write" : "mem/tmpfs read",
+				    chunks[i], a.median / b.median,
+				    chunks[i] == 64 * KIB ? ">=1.00" : "-");
 		}
 	}
 }
@@ -449,7 +459,7 @@ static void bench_limits(void)
 	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
 		struct meas mz = {
 			.fn = meas_limit, .chunk = chunks[i], .path = "/dev/zero",
 		};
@@ -487,16 +497,16 @@ static void bench_scale_one(const char *name, const struct par *p)
 	snprintf(n2, sizeof(n2), "%s-x2", name);
 	measure_pair(&a, &m1, &b, &m2);
 	snprintf(n1, sizeof(n1), "%s 2/1 devices", name);
-	ratio(n1, 64 * KIB, b.median / a.median,
-	      strncmp(name, "acme", 4) ? "-" : ">=1.60");
+	print_ratio(n1, 64 * KIB, b.median / a.median,
+		    strncmp(name, "acme", 4) ? "-" : ">=1.60");
 }
 
 static void bench_scale(const char *tmp)
 {
 	static char tmp2[300];
-	const char *mems[] = { mem_path, mem2_path };
-	const char *tmps[] = { tmp, tmp2 };
-	const char *zeros[] = { "/dev/zero", "/dev/zero" };
+	const char *const mems[] = { mem_path, mem2_path };
+	const char *const tmps[] = { tmp, tmp2 };
+	const char *const zeros[] = { "/dev/zero", "/dev/zero" };
 	struct par pm = { mems, mem_size, false };
 	struct par pmw = { mems, mem_size, true };
 	struct par pt = { tmps, mem_size, false };
@@ -521,7 +531,7 @@ static void bench_scale(const char *tmp)
 	unlink(tmp2);
 }
 
-static void usage(const char *prog)
+static void show_help(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-r RUNS] [-t MS] [-f FIFO] [-m MEM] [-M MEM2] [-d DIR]\n"
@@ -531,7 +541,8 @@ static void usage(const char *prog)
 		"  -m MEM   acme memory device (default %s)\n"
 		"  -M MEM2  second memory device, for scaling (default %s)\n"
 		"  -d DIR   directory on tmpfs (default %s)\n"
-		"The memory devices are resized to 1 MiB (needs CAP_SYS_ADMIN).\n",
+		"The memory devices are resized to 1 MiB and back (needs\n"
+		"CAP_SYS_ADMIN); what they held is overwritten.\n",
 		prog, MAX_RUNS, runs, run_ms, fifo_path, mem_path, mem2_path,
 		tmp_dir);
 	exit(2);
@@ -539,6 +550,7 @@ static void usage(const char *prog)
 
 int main(int argc, char **argv)
 {
+	uint64_t size1, size2;
 	struct utsname u;
 	const char *tmp;
 	int opt;
@@ -564,11 +576,11 @@ int main(int argc, char **argv)
 			tmp_dir = optarg;
 			break;
 		default:
-			usage(argv[0]);
+			show_help(argv[0]);
 		}
 	}
 	if (optind != argc || runs < 1 || runs > MAX_RUNS || run_ms < 1)
-		usage(argv[0]);
+		show_help(argv[0]);
 
 	/* 2 MiB to write from, 1 MiB to read into, all faulted in. */
 	buf = aligned_alloc(4096, 3 * MIB);
@@ -583,11 +595,15 @@ int main(int argc, char **argv)
 	printf("# kind\tcase\tchunk\tMiB/s\tmin\tmax\tns/op\n");
 	fflush(stdout);
 
-	tmp = mem_setup();
+	tmp = tmp_setup();
+	size1 = mem_resize(mem_path, mem_size);
+	size2 = mem_resize(mem2_path, mem_size);
 	bench_fifo();
 	bench_mem(tmp);
 	bench_limits();
 	bench_scale(tmp);
+	mem_resize(mem2_path, size2);
+	mem_resize(mem_path, size1);
 	unlink(tmp);
 	return 0;
 }
