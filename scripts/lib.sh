@@ -29,7 +29,6 @@
 #   quilt_series TREE ARGS  quilt in TREE on the repository's patches/series
 #   quilt_unapply TREE   pop the acme stack and clean up after quilt
 #   CCACHE_DIR           ccache dir, default $ACME_CACHE/ccache (exported)
-#   CCACHE_DEPEND        ccache's depend mode, default 1 (exported)
 #   ccache_cc CC         print "ccache CC", or nothing when ccache is
 #                        missing or ACME_CCACHE=0
 #   example_source, example_expected  the example program of acme.rst and
@@ -56,12 +55,7 @@ ACME_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 ACME_CACHE="${ACME_CACHE:-$HOME/.cache/acme}"
 # Set here, not in ccache_cc, which runs in $(...) where an export is lost.
 CCACHE_DIR="${CCACHE_DIR:-$ACME_CACHE/ccache}"
-# Depend mode: on a miss, ccache takes the headers from the compiler's -MD
-# output (kbuild always asks for it) instead of running the preprocessor a
-# second time. A cold kernel build then costs 7% more than without ccache,
-# not 40%.
-CCACHE_DEPEND="${CCACHE_DEPEND:-1}"
-export ACME_ROOT ACME_CACHE CCACHE_DIR CCACHE_DEPEND
+export ACME_ROOT ACME_CACHE CCACHE_DIR
 
 log() { printf 'acme: %s\n' "$*" >&2; }
 warn() { printf 'acme: warning: %s\n' "$*" >&2; }
