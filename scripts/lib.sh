@@ -16,6 +16,7 @@
 #   need CMD:PKG...      make sure commands exist (apt-get install as root)
 #   need_file PATH:PKG.. same, detected by a file path
 #   need_static_busybox  make sure /bin/busybox is the static busybox
+#   need_busybox_arm64   print the path of a static arm64 busybox (fetched)
 #   kver_normalize [V]   6.12|6.1 (default $ACME_KVER, else 6.12)
 #   acme_jobs            number of parallel jobs ($ACME_JOBS, else nproc)
 #   opt_value OPT VAL    die unless an option has a value, else print it
@@ -36,7 +37,8 @@
 #   build_example INCDIR OUTDIR  that example, static, with -Werror
 #   build_kselftest TREE BUILD  the acme kselftest, the example of acme.rst
 #                        and scripts/guest/failnth.c, static, in
-#                        BUILD/kselftest/drivers/acme/
+#                        BUILD/kselftest/drivers/acme/ (cross-compiled for
+#                        arm64; for x86_64 also acme_test32, built -m32)
 #   guest_image KSBUILD OUT ARGS  the test initramfs: the guest scripts and
 #                        the kselftest of KSBUILD, plus mkinitramfs ARGS
 #   guest_initramfs TREE BUILD OUT [ARGS]  guest_image for the kernel in BUILD
@@ -44,6 +46,8 @@
 #                        the guest checks (ARGS go to scripts/boot)
 #   boot_checks BUILD INITRD MODE TIMEOUT [ARGS]  the same for the kernel
 #                        in BUILD
+#   build_arch BUILD     arm64 or x86_64, from BUILD/.config
+#   kernel_image BUILD   BUILD's bootable image (Image or bzImage)
 #   oot_sources DEST     copy what the out-of-tree build needs to DEST
 #   stock_release        release of Debian's stock kernel (linux-headers-amd64)
 #   stock_headers KREL   print the headers dir of KREL, installed when missing
@@ -151,6 +155,36 @@ need_static_busybox() {
 	apt_install busybox-static
 	is_static_elf "$ACME_BUSYBOX" ||
 		die "$ACME_BUSYBOX is not statically linked even after installing busybox-static"
+}
+
+# need_busybox_arm64 - print the path of Debian's busybox-static for arm64,
+# unpacked once into $ACME_CACHE/busybox/arm64/ from `apt-get download
+# busybox-static:arm64` (as root, this adds the arm64 architecture to dpkg
+# first, which only lets apt see arm64 packages; nothing is installed).
+need_busybox_arm64() {
+	local dir="$ACME_CACHE/busybox/arm64" deb
+	if [[ ! -x "$dir/busybox" ]]; then
+		if ! dpkg --print-foreign-architectures | grep -qx arm64 ||
+			! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then
+			((EUID == 0)) ||
+				die "arm64 guests need Debian's busybox-static:arm64; as root, run: dpkg --add-architecture arm64 && apt-get update"
+			log "adding the arm64 architecture to dpkg, for busybox-static:arm64"
+			dpkg --add-architecture arm64
+			apt-get update -q >&2 || die "apt-get update failed"
+		fi
+		rm -rf -- "$dir.tmp"
+		mkdir -p -- "$dir.tmp"
+		(cd "$dir.tmp" && apt-get download busybox-static:arm64 >&2 2>/dev/null) ||
+			die "apt-get download busybox-static:arm64 failed"
+		deb="$(ls "$dir.tmp"/busybox-static_*_arm64.deb)"
+		dpkg-deb -x "$deb" "$dir.tmp/x" || die "cannot unpack $deb"
+		is_static_elf "$dir.tmp/x/bin/busybox" ||
+			die "$deb holds no static busybox"
+		mkdir -p -- "$dir"
+		mv -f -- "$dir.tmp/x/bin/busybox" "$dir/busybox"
+		rm -rf -- "$dir.tmp"
+	fi
+	printf '%s\n' "$dir/busybox"
 }
 
 # kver_normalize [VERSION] - print 6.12 or 6.1, die on anything else.
@@ -304,11 +338,11 @@ example_expected() {
 		sed -n 's/^  \(..*\)$/\1/p'
 }
 
-# build_example INCDIR OUTDIR - the example of acme.rst, static, built with
+# build_example INCDIR OUTDIR [CC] - the example of acme.rst, static, built with
 # -Werror against the uapi headers in INCDIR, as OUTDIR/acme-example, and
 # its promised output as OUTDIR/acme-example.expected.
 build_example() {
-	local inc="$1" out="$2"
+	local inc="$1" out="$2" cc="${3:-gcc}"
 	need gcc:gcc
 	mkdir -p -- "$out"
 	example_source >"$out/acme-example.c"
@@ -317,7 +351,7 @@ build_example() {
 		die "no example program in Documentation/misc-devices/acme.rst"
 	[[ -s "$out/acme-example.expected" ]] ||
 		die "no expected output of the example in Documentation/misc-devices/acme.rst"
-	gcc -static -O2 -Wall -Wextra -Werror -I"$inc" -o "$out/acme-example" \
+	"$cc" -static -O2 -Wall -Wextra -Werror -I"$inc" -o "$out/acme-example" \
 		"$out/acme-example.c" >&2 ||
 		die "the example of Documentation/misc-devices/acme.rst does not build"
 }
@@ -326,24 +360,47 @@ build_example() {
 # applied), statically linked, against the uapi headers made in BUILD (no
 # kernel build needed: `make headers` works without a .config).
 build_kselftest() {
-	local tree="$1" build="$2"
-	log "building the acme kselftest (static)"
-	make -s -C "$tree" O="$build" headers >&2
+	local tree="$1" build="$2" cc=gcc
+	local -a vars=()
+	if [[ -f "$build/.config" && "$(build_arch "$build")" == arm64 ]]; then
+		need aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+		need_file /usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
+		vars=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		cc=aarch64-linux-gnu-gcc
+	fi
+	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
+	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
 	LDFLAGS=-static make -s -C "$tree/tools/testing/selftests" \
-		TARGETS=drivers/acme O="$build" >&2 ||
+		TARGETS=drivers/acme O="$build" "${vars[@]}" >&2 ||
 		die "the acme kselftest does not build"
-	build_example "$build/usr/include" "$build/kselftest/drivers/acme"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
+	build_example "$build/usr/include" "$build/kselftest/drivers/acme" "$cc"
+	"$cc" -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
 		"$ACME_ROOT/scripts/guest/failnth.c" >&2 ||
 		die "scripts/guest/failnth.c does not build"
+	[[ "$cc" == gcc ]] || return 0
+	# The same kselftest as an i386 program, for compat_ioctl and the
+	# compat syscalls of a 64-bit kernel (no -Werror: the kernel's
+	# kselftest_harness.h casts pointers to 64-bit integers).
+	need_file /usr/lib32/libc.a:libc6-dev-i386 \
+		/usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a:lib32gcc-12-dev
+	gcc -m32 -static -O2 -Wall -isystem "$build/usr/include" \
+		-o "$build/kselftest/drivers/acme/acme_test32" \
+		"$tree/tools/testing/selftests/drivers/acme/acme_test.c" \
+		>"$build/kselftest/drivers/acme/acme_test32.log" 2>&1 || {
+		cat "$build/kselftest/drivers/acme/acme_test32.log" >&2
+		die "the acme kselftest does not build for i386 (gcc -m32)"
+	}
 }
 
 # guest_image KSBUILD OUT ARGS... - the test initramfs OUT: the guest scripts
 # in /acme/, the kselftest built in KSBUILD, and mkinitramfs ARGS (the
 # kernel: --build or --release, with --tree; more --add).
 guest_image() {
-	local ksbuild="$1" out="$2"
+	local ksbuild="$1" out="$2" t32
+	local -a compat=()
 	shift 2
+	t32="$ksbuild/kselftest/drivers/acme/acme_test32"
+	[[ ! -f "$t32" ]] || compat=(--add "$t32:/acme/acme_test32")
 	"$ACME_ROOT/scripts/mkinitramfs" --out "$out" \
 		--add "$ACME_ROOT/scripts/guest/:/acme/" \
 		--add "$ksbuild/kselftest/drivers/acme/acme_test:/acme/acme_test" \
@@ -351,6 +408,7 @@ guest_image() {
 		--add "$ksbuild/kselftest/drivers/acme/acme-example.expected:/acme/acme-example.expected" \
 		--add "$ksbuild/kselftest/drivers/acme/failnth:/acme/failnth" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-bench:/acme/acme-bench" \
+		"${compat[@]}" \
 		"$@"
 }
 
@@ -358,6 +416,26 @@ guest_initramfs() {
 	local tree="$1" build="$2" out="$3"
 	shift 3
 	guest_image "$build" "$out" --tree "$tree" --build "$build" "$@"
+}
+
+# build_arch BUILD - the architecture of the kernel in BUILD: arm64 or
+# x86_64, from its .config.
+build_arch() {
+	if [[ "$(kconfig_get "$1" ARM64)" == y ]]; then
+		echo arm64
+	else
+		echo x86_64
+	fi
+}
+
+# kernel_image BUILD - the image scripts/boot takes: arch/arm64/boot/Image
+# or arch/x86/boot/bzImage.
+kernel_image() {
+	if [[ "$(build_arch "$1")" == arm64 ]]; then
+		printf '%s\n' "$1/arch/arm64/boot/Image"
+	else
+		printf '%s\n' "$1/arch/x86/boot/bzImage"
+	fi
 }
 
 # An oops panics the guest (oops=panic), so that it ends the run at once.
@@ -370,7 +448,7 @@ boot_kernel_checks() {
 }
 
 boot_checks() {
-	boot_kernel_checks "$1/arch/x86/boot/bzImage" "$2" "$3" "$4" "${@:5}"
+	boot_kernel_checks "$(kernel_image "$1")" "$2" "$3" "$4" "${@:5}"
 }
 
 # oot_sources DEST - the files of the out-of-tree build (top Makefile,

@@ -38,6 +38,7 @@ FAULTS=$(cmdline_arg faults)
 KMEMLEAK=/sys/kernel/debug/kmemleak
 MODE="${MODE:-m}"
 SELFTEST=/acme/acme_test
+SELFTEST32=/acme/acme_test32
 GREETING='Good morrow to this fair assembly.'
 FAREWELL='Alas, poor world, what treasure hast thou lost!'
 n=0
@@ -248,12 +249,16 @@ load_unload_cycles() {
 	done
 }
 
+# run_selftest [BIN PREFIX] - run a kselftest binary (default the acme
+# kselftest) and turn each of its cases into one line "PREFIX: case".
 run_selftest() {
-	if [ ! -x "$SELFTEST" ]; then
-		not_ok "selftest: $SELFTEST is missing from the initramfs"
+	bin="${1:-$SELFTEST}"
+	prefix="${2:-selftest}"
+	if [ ! -x "$bin" ]; then
+		not_ok "$prefix: $bin is missing from the initramfs"
 		return
 	fi
-	"$SELFTEST" >/tmp/selftest.out 2>&1
+	"$bin" >/tmp/selftest.out 2>&1
 	rc=$?
 	sed 's/^/    /' /tmp/selftest.out
 	cases=0
@@ -261,20 +266,32 @@ run_selftest() {
 		case "$line" in
 		"ok "*"# SKIP"*)
 			name=${line#ok [0-9]* }
-			skip "selftest: ${name%% # SKIP*}" "${name#* # SKIP }"
+			skip "$prefix: ${name%% # SKIP*}" "${name#* # SKIP }"
 			;;
 		"ok "*)
-			ok "selftest: ${line#ok [0-9]* }"
+			ok "$prefix: ${line#ok [0-9]* }"
 			;;
 		"not ok "*)
-			not_ok "selftest: ${line#not ok [0-9]* }"
+			not_ok "$prefix: ${line#not ok [0-9]* }"
 			;;
 		*) continue ;;
 		esac
 		cases=$((cases + 1))
 	done </tmp/selftest.out
-	check "selftest: acme_test ran $cases cases and exited 0 (rc=$rc)" \
+	check "$prefix: $(basename "$bin") ran $cases cases and exited 0 (rc=$rc)" \
 		test "$cases" -gt 0 -a "$rc" -eq 0
+}
+
+# run_compat_selftest - the kselftest built as an i386 program, on a 64-bit
+# x86 kernel: every ioctl goes through compat_ioctl.
+run_compat_selftest() {
+	if [ ! -e "$SELFTEST32" ]; then
+		skip "compat32: the kselftest as a 32-bit program" \
+			"no 32-bit build for $(uname -m) (i386 on x86_64 only)"
+		return
+	fi
+	# A kernel without CONFIG_IA32_EMULATION fails the exec: 0 cases.
+	run_selftest "$SELFTEST32" compat32
 }
 
 # example_prints_page - the example of acme.rst, run on a fresh acme0,
@@ -298,6 +315,7 @@ acme_modular() {
 	devices_present
 	shell_round_trip
 	run_selftest
+	run_compat_selftest
 
 	exec 3</dev/acme0
 	check "acme: rmmod acme is refused (EAGAIN) while a device is open" \
@@ -344,6 +362,7 @@ acme_builtin() {
 	devices_present
 	shell_round_trip
 	run_selftest
+	run_compat_selftest
 	skip "acme: rmmod refused while open" "acme is built in"
 	skip "acme: out-of-range parameters refused at load" "acme is built in"
 }
