@@ -20,6 +20,10 @@
 #   kver_normalize [V]   6.12|6.1 (default $ACME_KVER, else 6.12)
 #   acme_jobs            number of parallel jobs ($ACME_JOBS, else nproc)
 #   opt_value OPT VAL    die unless an option has a value, else print it
+#   has_make_var NAME VAR=VAL...  NAME=... is among the VAR=VAL words
+#   make_var NAME VAR=VAL...      print the value of the last NAME=..., if any
+#   toolchain_vars ARCH CC  set TOOLCHAIN_VARS to the make variables of a
+#                        build for ARCH (x86_64|arm64) with CC (gcc|clang)
 #   is_kernel_tree DIR   true when DIR looks like a kernel source tree
 #   build_srctree BUILD  print the source tree of an O= build dir
 #   kconfig_get BUILD SYM  print the value of CONFIG_SYM in BUILD/.config
@@ -212,6 +216,52 @@ acme_jobs() {
 opt_value() {
 	[[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "option $1 needs a value (see --help)"
 	printf '%s\n' "$2"
+}
+
+# has_make_var NAME VAR=VAL... - NAME=... is among the VAR=VAL words.
+has_make_var() {
+	local name="$1" v
+	shift
+	for v in "$@"; do
+		[[ "$v" == "$name="* ]] && return 0
+	done
+	return 1
+}
+
+# make_var NAME VAR=VAL... - print the value of the last NAME=... among the
+# VAR=VAL words (make takes the last one too), else nothing.
+make_var() {
+	local name="$1" v val=""
+	shift
+	for v in "$@"; do
+		[[ "$v" == "$name="* ]] && val="${v#*=}"
+	done
+	[[ -z "$val" ]] || printf '%s\n' "$val"
+}
+
+# toolchain_vars ARCH CC - set TOOLCHAIN_VARS to the make variables of a
+# kernel build for ARCH (x86_64, or arm64 cross-built) with CC (gcc, or
+# clang and lld with LLVM=1), after making sure the compiler is there.
+toolchain_vars() {
+	TOOLCHAIN_VARS=()
+	case "$1" in
+	x86_64 | arm64) ;;
+	*) die "the architecture must be x86_64 or arm64, not '$1'" ;;
+	esac
+	[[ "$1" == x86_64 ]] || TOOLCHAIN_VARS+=("ARCH=$1")
+	case "$2" in
+	gcc)
+		if [[ "$1" == arm64 ]]; then
+			need aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+			TOOLCHAIN_VARS+=(CROSS_COMPILE=aarch64-linux-gnu-)
+		fi
+		;;
+	clang)
+		need clang:clang ld.lld:lld llvm-ar:llvm
+		TOOLCHAIN_VARS+=(LLVM=1)
+		;;
+	*) die "the compiler must be gcc or clang, not '$2'" ;;
+	esac
 }
 
 # is_kernel_tree DIR - DIR has a top Makefile with VERSION = and a Kconfig.
