@@ -328,8 +328,19 @@ acme_tmpdir() {
 
 # quilt_series TREE ARGS... - run quilt in TREE on this repository's series.
 quilt_series() {
-	local tree="$1"
+	local tree="$1" f
 	shift
+	# Once a tree has a stack, quilt reads the patches and series paths from
+	# .pc/ and ignores QUILT_PATCHES. The cache is shared by every checkout,
+	# so point them at this one: a stack applied from a removed clone would
+	# otherwise not pop ("does not remove cleanly"). A new file, not an
+	# overwrite, as trees may share inodes (cp -al).
+	if [[ -d "$tree/.pc" ]]; then
+		for f in patches series; do
+			printf '%s\n' "$ACME_ROOT/$f" >"$tree/.pc/.quilt_$f.tmp"
+			mv -f -- "$tree/.pc/.quilt_$f.tmp" "$tree/.pc/.quilt_$f"
+		done
+	fi
 	(cd "$tree" && QUILT_PATCHES="$ACME_ROOT/patches" QUILT_SERIES="$ACME_ROOT/series" \
 		QUILT_PC=.pc quilt --quiltrc=- "$@")
 }
