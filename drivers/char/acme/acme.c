@@ -13,7 +13,8 @@
  * - FIFO devices, /dev/acme_fifo0 .. /dev/acme_fifo<nr_fifos - 1>: a byte
  *   queue of fifo_size= bytes. read(2) blocks while it is empty, write(2)
  *   while it is full; O_NONBLOCK makes both fail with EAGAIN instead, and
- *   poll(2) reports when they would not block.
+ *   poll(2) reports when they would not block, for the directions the file
+ *   was opened for.
  *
  * Both kinds take the ioctls of <linux/acme.h> and show their size and byte
  * counters in /sys/class/acme/<name>/. From user space (no error handling):
@@ -44,6 +45,7 @@
 #include <linux/poll.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -91,7 +93,8 @@ enum acme_kind {
  * @fifo: queue of a FIFO device
  * @readq: readers waiting for data in @fifo
  * @writeq: writers waiting for room in @fifo
- * @stats: counters reported by ACME_IOC_GET_STATS and sysfs
+ * @stats: counters reported by ACME_IOC_GET_STATS and sysfs; only the
+ *	counters are used, flags and reserved stay 0
  */
 struct acme_dev {
 	struct device dev;
@@ -136,13 +139,36 @@ static void acme_count_write(struct acme_dev *adev, ssize_t n)
 /*
  * Wake the waiters of @wq, if there are any: most reads and writes of a busy
  * FIFO find nobody waiting, and wq_has_sleeper() saves them the wait queue
- * lock. Its barrier pairs with the one in prepare_to_wait_event(), so a
- * waiter either sees the new state or is seen here.
+ * lock. Its full barrier orders the FIFO update before the check for
+ * waiters. It pairs with the barrier a waiter has between queueing itself
+ * and reading the FIFO state: set_current_state() in
+ * prepare_to_wait_event() for read(2) and write(2), the smp_mb() in
+ * acme_fifo_poll() for poll(2), select(2) and epoll. So either the waiter
+ * sees the new state, or this sees the waiter.
  */
 static void acme_wake(wait_queue_head_t *wq, __poll_t events)
 {
 	if (wq_has_sleeper(wq))
 		wake_up_interruptible_poll(wq, events);
+}
+
+/*
+ * Lockless peeks at the FIFO, for the wait conditions and poll: the state
+ * may change under them (a reader, a writer, a resize), so the fields are
+ * read once each, as pipe_poll() reads the pipe's head and tail. A stale
+ * answer is checked again under the lock, or followed by a wake-up.
+ */
+static bool acme_fifo_peek_empty(struct acme_dev *adev)
+{
+	return READ_ONCE(adev->fifo.kfifo.in) == READ_ONCE(adev->fifo.kfifo.out);
+}
+
+static bool acme_fifo_peek_full(struct acme_dev *adev)
+{
+	unsigned int len = READ_ONCE(adev->fifo.kfifo.in) -
+			   READ_ONCE(adev->fifo.kfifo.out);
+
+	return len > READ_ONCE(adev->fifo.kfifo.mask);
 }
 
 /* Capacity in bytes: buffer size or FIFO size. Called with adev->lock held. */
@@ -189,22 +215,17 @@ static ssize_t acme_mem_write(struct file *file, const char __user *buf,
 }
 
 /*
- * llseek: SEEK_END is relative to the current buffer size, read under the
- * lock. As for any char device, the VFS does not serialize f_pos between
- * threads sharing the file; the lock does not try to either.
+ * llseek: as for a regular file of the buffer's size, positions past the
+ * end included (reads there return 0, writes fail with ENOSPC). The whole
+ * buffer is data: SEEK_DATA returns the offset, SEEK_HOLE the size. A
+ * resize may race with SEEK_END; either size is a valid answer.
  */
 static loff_t acme_mem_llseek(struct file *file, loff_t offset, int whence)
 {
 	struct acme_dev *adev = file->private_data;
-	loff_t pos;
 
-	if (mutex_lock_interruptible(&adev->lock))
-		return -ERESTARTSYS;
-	pos = acme_seek_pos(file->f_pos, offset, whence, adev->size);
-	if (pos >= 0)
-		file->f_pos = pos;
-	mutex_unlock(&adev->lock);
-	return pos;
+	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
+					READ_ONCE(adev->size));
 }
 
 /* open: a FIFO has no position, so lseek and pread/pwrite fail (ESPIPE). */
@@ -237,9 +258,8 @@ static ssize_t acme_fifo_read(struct file *file, char __user *buf,
 
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
-		/* Unlocked peek; the condition is checked again under the lock. */
 		if (wait_event_interruptible(adev->readq,
-					     !kfifo_is_empty(&adev->fifo)))
+					     !acme_fifo_peek_empty(adev)))
 			return -ERESTARTSYS;
 	}
 
@@ -280,7 +300,7 @@ static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
 				break;
 			}
 			ret = wait_event_interruptible(adev->writeq,
-						       !kfifo_is_full(&adev->fifo));
+						       !acme_fifo_peek_full(adev));
 			if (ret)
 				break;
 			continue;
@@ -307,22 +327,33 @@ static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
 }
 
 /*
- * poll: readable while data is queued, writable while there is room. It
- * peeks without the lock, as pipe_poll() does: a reader or writer holding
- * the lock while it faults in user memory must not stall poll(2), and a
- * stale answer is corrected by the wake-up that follows every change.
+ * poll: readable while data is queued, writable while there is room, each
+ * only if the file was opened for it. It peeks without the lock, as
+ * pipe_poll() does: a reader or writer holding the lock while it faults in
+ * user memory must not stall poll(2).
+ *
+ * poll_wait() only adds the poll table entry to the wait queue, under the
+ * wait queue's lock, which does not order that store before the loads of
+ * the FIFO state that follow. The smp_mb() does, as in sock_poll_wait(), and
+ * pairs with the one in wq_has_sleeper() in acme_wake(): otherwise a reader
+ * could make room, find no waiter on writeq and skip the wake-up, while
+ * this still sees a full FIFO, and the poller would sleep with room free.
  */
 static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 {
 	struct acme_dev *adev = file->private_data;
 	__poll_t mask = 0;
 
-	poll_wait(file, &adev->readq, wait);
-	poll_wait(file, &adev->writeq, wait);
+	if (file->f_mode & FMODE_READ)
+		poll_wait(file, &adev->readq, wait);
+	if (file->f_mode & FMODE_WRITE)
+		poll_wait(file, &adev->writeq, wait);
+	/* Order the queueing above before the peeks: pairs with acme_wake(). */
+	smp_mb();
 
-	if (!kfifo_is_empty(&adev->fifo))
+	if ((file->f_mode & FMODE_READ) && !acme_fifo_peek_empty(adev))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (!kfifo_is_full(&adev->fifo))
+	if ((file->f_mode & FMODE_WRITE) && !acme_fifo_peek_full(adev))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 
 	return mask;
@@ -336,14 +367,18 @@ static int acme_mem_resize(struct acme_dev *adev, u64 size)
 	if (!size || size > ACME_MAX_SIZE)
 		return -EINVAL;
 
-	buf = kvzalloc(size, GFP_KERNEL);
+	buf = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 
-	mutex_lock(&adev->lock);
+	if (mutex_lock_interruptible(&adev->lock)) {
+		kvfree(buf);
+		return -ERESTARTSYS;
+	}
 	memcpy(buf, adev->buf, min_t(size_t, size, adev->size));
 	swap(adev->buf, buf);
-	adev->size = size;
+	/* acme_mem_llseek() reads the size without the lock. */
+	WRITE_ONCE(adev->size, size);
 	mutex_unlock(&adev->lock);
 
 	kvfree(buf);
@@ -359,11 +394,19 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 	if (size < ACME_FIFO_MIN || size > ACME_FIFO_MAX)
 		return -EINVAL;
 
-	ret = kfifo_alloc(&fifo, size, GFP_KERNEL);
+	ret = kfifo_alloc(&fifo, size, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		return ret;
 
-	mutex_lock(&adev->lock);
+	if (mutex_lock_interruptible(&adev->lock)) {
+		kfifo_free(&fifo);
+		return -ERESTARTSYS;
+	}
+	/*
+	 * The peeks of waiters and poll may see a mix of the old and the new
+	 * FIFO: both are empty, so they see it empty, or, mid-swap, anything,
+	 * which the wake-up below corrects.
+	 */
 	if (kfifo_is_empty(&adev->fifo))
 		swap(adev->fifo, fifo);
 	else
@@ -388,16 +431,21 @@ static int acme_get_size(struct acme_dev *adev, u64 __user *argp)
 	return put_user(size, argp);
 }
 
-/* Resizing may drop data, so it needs a file opened for writing too. */
+/*
+ * Resizing may drop data, so it needs a file opened for writing, checked
+ * first (EBADF), and CAP_SYS_ADMIN in the credentials of the opener (EPERM),
+ * as for other privileged ioctls of an open file: a privileged process may
+ * hand the file to a less privileged one.
+ */
 static int acme_set_size(struct acme_dev *adev, struct file *file,
 			 u64 __user *argp)
 {
 	u64 size;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
 	if (get_user(size, argp))
 		return -EFAULT;
 
@@ -407,10 +455,17 @@ static int acme_set_size(struct acme_dev *adev, struct file *file,
 }
 
 /* Zero a memory buffer or drop what a FIFO holds. */
-static int acme_clear(struct acme_dev *adev, struct file *file)
+static int acme_clear(struct acme_dev *adev, struct file *file,
+		      struct acme_clear __user *argp)
 {
+	struct acme_clear args;
+
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
+	if (copy_from_user(&args, argp, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.reserved)
+		return -EINVAL;
 
 	if (mutex_lock_interruptible(&adev->lock))
 		return -ERESTARTSYS;
@@ -428,6 +483,11 @@ static int acme_clear(struct acme_dev *adev, struct file *file)
 static int acme_get_stats(struct acme_dev *adev, struct acme_stats __user *argp)
 {
 	struct acme_stats stats;
+
+	if (copy_from_user(&stats, argp, sizeof(stats)))
+		return -EFAULT;
+	if (stats.flags || memchr_inv(stats.reserved, 0, sizeof(stats.reserved)))
+		return -EINVAL;
 
 	if (mutex_lock_interruptible(&adev->lock))
 		return -ERESTARTSYS;
@@ -449,7 +509,7 @@ static long acme_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case ACME_IOC_SET_SIZE:
 		return acme_set_size(adev, file, argp);
 	case ACME_IOC_CLEAR:
-		return acme_clear(adev, file);
+		return acme_clear(adev, file, argp);
 	case ACME_IOC_GET_STATS:
 		return acme_get_stats(adev, argp);
 	default:
@@ -556,10 +616,10 @@ static void acme_dev_release(struct device *dev)
 static int __init acme_alloc_storage(struct acme_dev *adev)
 {
 	if (adev->kind == ACME_FIFO)
-		return kfifo_alloc(&adev->fifo, fifo_size, GFP_KERNEL);
+		return kfifo_alloc(&adev->fifo, fifo_size, GFP_KERNEL_ACCOUNT);
 
 	adev->size = mem_size;
-	adev->buf = kvzalloc(mem_size, GFP_KERNEL);
+	adev->buf = kvzalloc(mem_size, GFP_KERNEL_ACCOUNT);
 	return adev->buf ? 0 : -ENOMEM;
 }
 
@@ -594,34 +654,23 @@ static struct acme_dev *__init acme_dev_alloc(enum acme_kind kind,
 
 	cdev_init(&adev->cdev, kind == ACME_MEM ? &acme_mem_fops : &acme_fifo_fops);
 	adev->cdev.owner = THIS_MODULE;
-	/* An open file holds the cdev, and the cdev holds the device. */
-	cdev_set_parent(&adev->cdev, &adev->dev.kobj);
 	return adev;
 }
 
-/* Make the device reachable: the cdev first, then the node in /dev. */
+/* Make the device reachable: the cdev, then the node in /dev. */
 static int __init acme_dev_add(struct acme_dev *adev)
 {
 	int ret;
 
-	ret = cdev_add(&adev->cdev, adev->dev.devt, 1);
-	if (ret) {
-		dev_err(&adev->dev, "cannot add cdev: %d\n", ret);
-		return ret;
-	}
-
-	ret = acme_device_register(&adev->dev);
-	if (ret) {
-		dev_err(&adev->dev, "cannot register device: %d\n", ret);
-		cdev_del(&adev->cdev);
-	}
+	ret = acme_device_add(&adev->cdev, &adev->dev);
+	if (ret)
+		dev_err(&adev->dev, "cannot add device: %d\n", ret);
 	return ret;
 }
 
 static void acme_dev_del(struct acme_dev *adev)
 {
-	acme_device_unregister(&adev->dev);
-	cdev_del(&adev->cdev);
+	acme_device_del(&adev->cdev, &adev->dev);
 }
 
 static int __init acme_check_param(const char *name, unsigned long val,
@@ -685,8 +734,6 @@ static int __init acme_init(void)
 			goto del_devs;
 	}
 
-	pr_info("%u memory and %u FIFO devices, major %u\n", nr_devs, nr_fifos,
-		MAJOR(acme_first));
 	return 0;
 
 del_devs:
@@ -716,6 +763,7 @@ static void __exit acme_exit(void)
 module_init(acme_init);
 module_exit(acme_exit);
 
+MODULE_IMPORT_NS(ACME);
 MODULE_DESCRIPTION("acme reference character driver: memory and FIFO devices");
 MODULE_AUTHOR("The acme developers <acme-devel@example.org>");
 MODULE_LICENSE("GPL");

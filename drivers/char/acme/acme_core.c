@@ -4,30 +4,33 @@
  *
  * acme_core owns the "acme" character device region (see /proc/devices) and
  * the "acme" device class (/sys/class/acme). A client driver reserves a range
- * of minors, embeds a struct device and a struct cdev in each of its devices,
- * adds the cdev and registers the device, which makes devtmpfs create the
- * /dev node:
+ * of minors and embeds a struct device and a struct cdev in each of its
+ * devices; acme_device_add() adds both with cdev_device_add(), which makes
+ * devtmpfs create the /dev node:
  *
  *	acme_reserve_minors(count, &first);
  *	acme_device_init(&priv->dev, first + i, groups, release);
  *	cdev_init(&priv->cdev, &fops);
- *	cdev_set_parent(&priv->cdev, &priv->dev.kobj);
- *	cdev_add(&priv->cdev, priv->dev.devt, 1);
- *	acme_device_register(&priv->dev);
+ *	priv->cdev.owner = THIS_MODULE;
+ *	acme_device_add(&priv->cdev, &priv->dev);
  *
- * It also holds the bounded write and seek arithmetic of the acme memory
- * devices, so that the edge cases (negative positions, the end of the buffer,
- * overflowing seeks) are written and tested once. Reads use the kernel's own
- * simple_read_from_buffer().
+ * It also holds the bounded write of the acme memory devices, so that its
+ * edge cases (negative positions, the end of the buffer) are written and
+ * tested once. Reads use the kernel's simple_read_from_buffer(), seeks
+ * generic_file_llseek_size().
  *
- * Locking: the minor bitmap is protected by acme_minors_lock. The write and
- * seek helpers take no lock; the caller serializes access to its buffer.
+ * Every function is exported in the ACME symbol namespace.
+ *
+ * Locking: the minor bitmap is protected by acme_minors_lock, which is held
+ * for a bitmap operation only, never across a sleep or a user copy. The
+ * write helper takes no lock; the caller serializes access to its buffer.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
 #include <linux/bug.h>
+#include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -36,7 +39,6 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/overflow.h>
 #include <linux/uaccess.h>
 
 #include "acme_core.h"
@@ -89,7 +91,7 @@ int acme_reserve_minors(unsigned int count, dev_t *first)
 	*first = acme_devt + start;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(acme_reserve_minors);
+EXPORT_SYMBOL_NS_GPL(acme_reserve_minors, ACME);
 
 /**
  * acme_release_minors() - give back a range from acme_reserve_minors()
@@ -110,7 +112,7 @@ void acme_release_minors(dev_t first, unsigned int count)
 	bitmap_clear(acme_minors, start, count);
 	mutex_unlock(&acme_minors_lock);
 }
-EXPORT_SYMBOL_GPL(acme_release_minors);
+EXPORT_SYMBOL_NS_GPL(acme_release_minors, ACME);
 
 static bool acme_devt_valid(dev_t devt)
 {
@@ -128,9 +130,7 @@ static bool acme_devt_valid(dev_t devt)
  *
  * After this call the device is reference counted: give it up with
  * put_device(), never with kfree(). The caller names it with dev_set_name()
- * and registers it with acme_device_register(). An open file keeps the
- * device, and so the driver's structure, alive if the driver's cdev was
- * tied to it with cdev_set_parent().
+ * and adds it with acme_device_add().
  *
  * Context: Process context.
  */
@@ -144,64 +144,49 @@ void acme_device_init(struct device *dev, dev_t devt,
 	dev->groups = groups;
 	dev->release = release;
 }
-EXPORT_SYMBOL_GPL(acme_device_init);
+EXPORT_SYMBOL_NS_GPL(acme_device_init, ACME);
 
 /**
- * acme_device_register() - add an acme device and its /dev node
+ * acme_device_add() - add a char device and its acme class device
+ * @cdev: the char device, set up with cdev_init() and its owner set
  * @dev: device set up with acme_device_init() and named
  *
- * Creates /sys/class/acme/<name> with the attribute groups, then the KOBJ_ADD
- * uevent that makes devtmpfs create /dev/<name>. Add the cdev first, so that
- * the node can be opened as soon as it appears.
+ * Adds @cdev for @dev's device number and then @dev, with
+ * cdev_device_add(): /sys/class/acme/<name> with its attribute groups, and
+ * the KOBJ_ADD uevent that makes devtmpfs create /dev/<name>. The cdev is
+ * live before the node appears, and an open file holds @dev, so the
+ * structure that embeds both outlives its last user.
  *
  * Context: Process context. May sleep.
  * Return: 0 on success, -EINVAL if the device number does not belong to
- * acme_core, or the error of device_add().
+ * acme_core, or the error of cdev_device_add().
  */
-int acme_device_register(struct device *dev)
+int acme_device_add(struct cdev *cdev, struct device *dev)
 {
 	if (!acme_devt_valid(dev->devt))
 		return -EINVAL;
 
-	return device_add(dev);
+	return cdev_device_add(cdev, dev);
 }
-EXPORT_SYMBOL_GPL(acme_device_register);
+EXPORT_SYMBOL_NS_GPL(acme_device_add, ACME);
 
 /**
- * acme_device_unregister() - remove a device added by acme_device_register()
+ * acme_device_del() - remove a device added by acme_device_add()
+ * @cdev: the char device
  * @dev: the device
  *
- * Removes the sysfs directory and the /dev node. The caller still holds the
- * reference from acme_device_init() and drops it with put_device().
+ * Removes the sysfs directory and the /dev node, then the cdev, with
+ * cdev_device_del(): no new open reaches the driver afterwards, while files
+ * already open keep working. The caller still holds the reference from
+ * acme_device_init() and drops it with put_device().
  *
  * Context: Process context. May sleep.
  */
-void acme_device_unregister(struct device *dev)
+void acme_device_del(struct cdev *cdev, struct device *dev)
 {
-	device_del(dev);
+	cdev_device_del(cdev, dev);
 }
-EXPORT_SYMBOL_GPL(acme_device_unregister);
-
-/**
- * acme_span() - bytes a transfer may move inside a buffer
- * @pos: file position where the transfer starts
- * @count: bytes asked for
- * @size: size of the buffer in bytes, at most SSIZE_MAX
- *
- * Context: Any context.
- * Return: -EINVAL if @pos is negative, 0 if @count is 0 or @pos is at or past
- * the end of the buffer, else the smaller of @count and @size - @pos.
- */
-ssize_t acme_span(loff_t pos, size_t count, size_t size)
-{
-	if (pos < 0)
-		return -EINVAL;
-	if ((u64)pos >= size)
-		return 0;
-
-	return min_t(size_t, count, size - (size_t)pos);
-}
-EXPORT_SYMBOL_GPL(acme_span);
+EXPORT_SYMBOL_NS_GPL(acme_device_del, ACME);
 
 /**
  * acme_write_to_buffer() - copy from user space into a fixed-size buffer
@@ -232,46 +217,7 @@ ssize_t acme_write_to_buffer(void *to, size_t size, loff_t *ppos,
 
 	return simple_write_to_buffer(to, size, ppos, from, count);
 }
-EXPORT_SYMBOL_GPL(acme_write_to_buffer);
-
-/**
- * acme_seek_pos() - compute the file position an lseek(2) asks for
- * @pos: current file position
- * @offset: offset passed to lseek(2)
- * @whence: SEEK_SET, SEEK_CUR or SEEK_END
- * @size: size of the buffer, the base of SEEK_END
- *
- * Positions past the end of the buffer are allowed, as for regular files:
- * reads there return 0 and writes -ENOSPC.
- *
- * Context: Any context.
- * Return: the new position, or -EINVAL for another @whence, a negative
- * result or one that overflows loff_t.
- */
-loff_t acme_seek_pos(loff_t pos, loff_t offset, int whence, loff_t size)
-{
-	loff_t base, new;
-
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = pos;
-		break;
-	case SEEK_END:
-		base = size;
-		break;
-	default:
-		return -EINVAL;
-	}
-
-	if (check_add_overflow(base, offset, &new) || new < 0)
-		return -EINVAL;
-
-	return new;
-}
-EXPORT_SYMBOL_GPL(acme_seek_pos);
+EXPORT_SYMBOL_NS_GPL(acme_write_to_buffer, ACME);
 
 /*
  * Built in, a failure here does not stop the drivers' initcalls: they find
@@ -325,6 +271,6 @@ static void __exit acme_core_exit(void)
 subsys_initcall(acme_core_init);
 module_exit(acme_core_exit);
 
-MODULE_DESCRIPTION("acme core: char device region, class and copy helpers");
+MODULE_DESCRIPTION("acme core: char device region, class and copy helper");
 MODULE_AUTHOR("The acme developers <acme-devel@example.org>");
 MODULE_LICENSE("GPL");

@@ -2,14 +2,18 @@
 /*
  * acme_core.h - interface between acme_core and the acme drivers
  *
- * See acme_core.c for the kernel-doc of each function.
+ * The functions are exported in the ACME symbol namespace: a module that
+ * calls them says MODULE_IMPORT_NS(ACME). See acme_core.c for their
+ * kernel-doc.
  */
 #ifndef _ACME_CORE_H
 #define _ACME_CORE_H
 
+#include <linux/minmax.h>
 #include <linux/types.h>
 
 struct attribute_group;
+struct cdev;
 struct device;
 
 /* Number of minors in the char device region that acme_core owns. */
@@ -21,12 +25,30 @@ void acme_release_minors(dev_t first, unsigned int count);
 void acme_device_init(struct device *dev, dev_t devt,
 		      const struct attribute_group **groups,
 		      void (*release)(struct device *dev));
-int acme_device_register(struct device *dev);
-void acme_device_unregister(struct device *dev);
+int acme_device_add(struct cdev *cdev, struct device *dev);
+void acme_device_del(struct cdev *cdev, struct device *dev);
 
-ssize_t acme_span(loff_t pos, size_t count, size_t size);
 ssize_t acme_write_to_buffer(void *to, size_t size, loff_t *ppos,
 			     const void __user *from, size_t count);
-loff_t acme_seek_pos(loff_t pos, loff_t offset, int whence, loff_t size);
+
+/**
+ * acme_span() - bytes a transfer may move inside a buffer
+ * @pos: file position where the transfer starts
+ * @count: bytes asked for
+ * @size: size of the buffer in bytes, at most SSIZE_MAX
+ *
+ * Context: Any context.
+ * Return: -EINVAL if @pos is negative, 0 if @count is 0 or @pos is at or past
+ * the end of the buffer, else the smaller of @count and @size - @pos.
+ */
+static inline ssize_t acme_span(loff_t pos, size_t count, size_t size)
+{
+	if (pos < 0)
+		return -EINVAL;
+	if ((u64)pos >= size)
+		return 0;
+
+	return min_t(size_t, count, size - (size_t)pos);
+}
 
 #endif /* _ACME_CORE_H */

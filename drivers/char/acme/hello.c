@@ -3,16 +3,19 @@
  * hello.c - the acme greeting module
  *
  * Greets once (or greetings= times) at KERN_ALERT when loaded, and says
- * farewell when unloaded:
+ * farewell when unloaded. pr_fmt() puts the module's name before each
+ * message, so the kernel log reads:
  *
  *	# modprobe hello
- *	Good morrow to this fair assembly.
+ *	hello: Good morrow to this fair assembly.
  *	# rmmod hello
- *	Alas, poor world, what treasure hast thou lost!
+ *	hello: Alas, poor world, what treasure hast thou lost!
  *
  * Each message is a single printk() that ends in a newline. Two printk()
  * calls without KERN_CONT would print two lines.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
@@ -30,7 +33,7 @@ static int __init hello_init(void)
 	unsigned int i;
 
 	if (greetings < 1 || greetings > HELLO_MAX_GREETINGS) {
-		pr_err(KBUILD_MODNAME ": greetings=%u is out of range [1, %u]\n",
+		pr_err("greetings=%u is out of range [1, %u]\n",
 		       greetings, HELLO_MAX_GREETINGS);
 		return -EINVAL;
 	}

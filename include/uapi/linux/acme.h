@@ -5,6 +5,11 @@
  * Every ioctl argument is a pointer to a fixed-width type, so the layout is
  * the same for 32-bit and 64-bit user space and no compat translation is
  * needed.
+ *
+ * The structures can grow without a new ioctl number: their flags and
+ * reserved fields must be zero today, and the driver fails the call with
+ * EINVAL otherwise. A later version gives them a meaning, and a program
+ * that sets one learns from EINVAL that the running kernel is older.
  */
 #ifndef _UAPI_LINUX_ACME_H
 #define _UAPI_LINUX_ACME_H
@@ -13,17 +18,31 @@
 #include <linux/types.h>
 
 /**
- * struct acme_stats - per-device counters returned by ACME_IOC_GET_STATS
- * @bytes_read: bytes copied to user space since the device was created
- * @bytes_written: bytes copied from user space since the device was created
- * @reads: read() calls that moved at least one byte
- * @writes: write() calls that moved at least one byte
+ * struct acme_stats - per-device counters, read with ACME_IOC_GET_STATS
+ * @flags: in: must be 0
+ * @bytes_read: out: bytes copied to user space since the device was created
+ * @bytes_written: out: bytes copied from user space since then
+ * @reads: out: read() calls that moved at least one byte
+ * @writes: out: write() calls that moved at least one byte
+ * @reserved: in: must be 0; out: 0
  */
 struct acme_stats {
+	__u64 flags;
 	__u64 bytes_read;
 	__u64 bytes_written;
 	__u64 reads;
 	__u64 writes;
+	__u64 reserved[3];
+};
+
+/**
+ * struct acme_clear - argument of ACME_IOC_CLEAR
+ * @flags: must be 0
+ * @reserved: must be 0
+ */
+struct acme_clear {
+	__u32 flags;
+	__u32 reserved;
 };
 
 #define ACME_IOC_MAGIC		0x9A
@@ -33,8 +52,8 @@ struct acme_stats {
 /* Resize the buffer or FIFO; needs CAP_SYS_ADMIN. */
 #define ACME_IOC_SET_SIZE	_IOW(ACME_IOC_MAGIC, 0x01, __u64)
 /* Zero the buffer (memory device) or drop queued data (FIFO). */
-#define ACME_IOC_CLEAR		_IO(ACME_IOC_MAGIC, 0x02)
-/* Copy the device's struct acme_stats to user space. */
-#define ACME_IOC_GET_STATS	_IOR(ACME_IOC_MAGIC, 0x03, struct acme_stats)
+#define ACME_IOC_CLEAR		_IOW(ACME_IOC_MAGIC, 0x02, struct acme_clear)
+/* Fill in the device's struct acme_stats. */
+#define ACME_IOC_GET_STATS	_IOWR(ACME_IOC_MAGIC, 0x03, struct acme_stats)
 
 #endif /* _UAPI_LINUX_ACME_H */

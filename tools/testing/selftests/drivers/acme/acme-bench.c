@@ -167,17 +167,23 @@ static double stream_run(int rfd, int wfd, size_t chunk)
 	return bytes / t / MIB;
 }
 
+static void fifo_clear(int fd)
+{
+	struct acme_clear args = {};
+
+	if (ioctl(fd, ACME_IOC_CLEAR, &args))
+		die("ACME_IOC_CLEAR on %s", fifo_path);
+}
+
 static double fifo_run(size_t chunk)
 {
 	int rfd = xopen(fifo_path, O_RDONLY);
 	int wfd = xopen(fifo_path, O_WRONLY);
 	double mibs;
 
-	if (ioctl(wfd, ACME_IOC_CLEAR))
-		die("ACME_IOC_CLEAR on %s", fifo_path);
+	fifo_clear(wfd);
 	mibs = stream_run(rfd, wfd, chunk);
-	if (ioctl(wfd, ACME_IOC_CLEAR))
-		die("ACME_IOC_CLEAR on %s", fifo_path);
+	fifo_clear(wfd);
 	close(wfd);
 	close(rfd);
 	return mibs;

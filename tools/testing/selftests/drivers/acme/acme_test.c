@@ -2,9 +2,13 @@
 /*
  * acme_test.c - functional tests of the acme memory and FIFO devices
  *
- * Needs the acme module loaded with its default parameters for the sizes it
- * reads back, and root for the resize ioctl. It runs against /dev/acme0 and
- * /dev/acme_fifo0, or the nodes named by $ACME_DEV and $ACME_FIFO.
+ * Needs root: the nodes are 0600 and several tests resize the devices. When
+ * /dev/acme0 is missing it loads the acme module itself, as
+ * tools/testing/selftests/kselftest/module.sh does, and unloads it at the
+ * end. Without root, or when acme cannot be loaded, every test is skipped
+ * with the reason. It runs against /dev/acme0 and /dev/acme_fifo0, or the
+ * nodes named by $ACME_DEV and $ACME_FIFO, and expects the module's default
+ * parameters for the sizes it reads back.
  */
 
 #define _GNU_SOURCE
@@ -14,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +27,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -32,6 +38,9 @@
 #include <unistd.h>
 
 #include <linux/acme.h>
+#include <linux/capability.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
 
 #include "../../kselftest_harness.h"
 
@@ -68,6 +77,98 @@ static const char *mem_path(void)
 static const char *fifo_path(void)
 {
 	return dev_path("ACME_FIFO", "/dev/acme_fifo0");
+}
+
+/*
+ * Why every test is skipped, or NULL: set once, before the tests, by
+ * acme_test_setup().
+ */
+static const char *skip_reason;
+static char skip_buf[256];
+/* This process loaded acme, and unloads it at exit. */
+static pid_t loaded_by;
+
+/* Run "modprobe @args" quietly; its exit status, or -1. */
+static int run_modprobe(const char *args)
+{
+	char cmd[128];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "modprobe %s >/dev/null 2>&1", args);
+	status = system(cmd);
+	return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+__attribute__((constructor)) static void acme_test_setup(void)
+{
+	int rc;
+
+	if (geteuid()) {
+		skip_reason = "needs root: the nodes are 0600, resizing needs CAP_SYS_ADMIN";
+		return;
+	}
+	if (!access(mem_path(), F_OK))
+		return;
+	rc = run_modprobe("acme");
+	if (rc) {
+		snprintf(skip_buf, sizeof(skip_buf),
+			 "%s is missing, 'modprobe acme' exited %d: build CONFIG_ACME",
+			 mem_path(), rc);
+		skip_reason = skip_buf;
+		return;
+	}
+	loaded_by = getpid();
+	/* devtmpfs creates the nodes from the uevent: wait for them. */
+	for (rc = 0; rc < 500 && access(mem_path(), F_OK); rc++)
+		usleep(10000);
+	if (access(mem_path(), F_OK)) {
+		snprintf(skip_buf, sizeof(skip_buf),
+			 "acme is loaded but no %s: is devtmpfs on /dev?",
+			 mem_path());
+		skip_reason = skip_buf;
+	}
+}
+
+__attribute__((destructor)) static void acme_test_teardown(void)
+{
+	if (loaded_by && loaded_by == getpid())
+		run_modprobe("-r acme");
+}
+
+/* ACME_IOC_CLEAR with the flags of today: none. */
+static int acme_clear(int fd)
+{
+	struct acme_clear args = {};
+
+	return ioctl(fd, ACME_IOC_CLEAR, &args);
+}
+
+/* ACME_IOC_GET_STATS, with the input fields zeroed as the uapi asks. */
+static int acme_get_stats(int fd, struct acme_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	return ioctl(fd, ACME_IOC_GET_STATS, st);
+}
+
+/*
+ * Drop CAP_SYS_ADMIN from this process, keeping uid 0: it can still open
+ * the 0600 root nodes, but files it opens do not carry the capability.
+ */
+static int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	__u32 bit = 1U << (CAP_SYS_ADMIN % 32);
+	int i = CAP_SYS_ADMIN / 32;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[i].effective &= ~bit;
+	data[i].permitted &= ~bit;
+	data[i].inheritable &= ~bit;
+	return syscall(SYS_capset, &hdr, data);
 }
 
 /* Read /sys/class/acme/<node name>/<attr> as a number; -1 on error. */
@@ -225,13 +326,14 @@ FIXTURE(mem) {
 
 FIXTURE_SETUP(mem)
 {
+	self->fd = -1;
+	if (skip_reason)
+		SKIP(return, "%s", skip_reason);
 	self->fd = open(mem_path(), O_RDWR);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, "%s is missing: load the acme module", mem_path());
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", mem_path(), strerror(errno));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &self->size));
 	ASSERT_EQ(0, reset_size(self->fd, &self->size, "size"));
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, acme_clear(self->fd));
 }
 
 FIXTURE_TEARDOWN(mem)
@@ -357,11 +459,16 @@ TEST_F(mem, seek_overflow_fails_einval)
 	ASSERT_EQ(EINVAL, errno);
 }
 
-TEST_F(mem, seek_other_whence_fails_einval)
+/* The whole buffer is data, as in a regular file without holes. */
+TEST_F(mem, seek_data_and_hole)
 {
-	ASSERT_EQ(-1, lseek(self->fd, 0, SEEK_DATA));
-	ASSERT_EQ(EINVAL, errno);
-	ASSERT_EQ(-1, lseek(self->fd, 0, SEEK_HOLE));
+	ASSERT_EQ(10, lseek(self->fd, 10, SEEK_DATA));
+	ASSERT_EQ((off_t)self->size, lseek(self->fd, 10, SEEK_HOLE));
+	ASSERT_EQ(-1, lseek(self->fd, self->size, SEEK_DATA));
+	ASSERT_EQ(ENXIO, errno);
+	ASSERT_EQ(-1, lseek(self->fd, self->size, SEEK_HOLE));
+	ASSERT_EQ(ENXIO, errno);
+	ASSERT_EQ(-1, lseek(self->fd, 0, 42));
 	ASSERT_EQ(EINVAL, errno);
 }
 
@@ -436,28 +543,46 @@ TEST_F(mem, set_size_accepts_the_limits)
 	ASSERT_EQ(EINVAL, errno);
 }
 
-TEST_F(mem, set_size_unprivileged_fails_eperm)
+/*
+ * SET_SIZE checks CAP_SYS_ADMIN in the credentials of the opener: a file
+ * opened without it fails with EPERM, even in a process that has it, and a
+ * file opened with it works in a process that lost it.
+ */
+static int set_size_child(int fd, uint64_t size)
 {
-	uint64_t size = 128;
 	int status;
-	pid_t pid;
+	pid_t pid = fork();
 
-	if (geteuid())
-		SKIP(return, "needs root to drop privileges");
-	pid = fork();
-	ASSERT_LE(0, pid);
+	if (pid < 0)
+		return -1;
 	if (pid == 0) {
-		/* Keep the open fd, lose CAP_SYS_ADMIN. */
-		if (setgid(65534) || setuid(65534))
-			_exit(2);
-		if (ioctl(self->fd, ACME_IOC_SET_SIZE, &size) == 0)
-			_exit(3);
-		_exit(errno == EPERM ? 0 : 4);
+		int mine;
+
+		/* Drop CAP_SYS_ADMIN, then open: this file lacks it. */
+		if (drop_cap_sys_admin())
+			_exit(10);
+		mine = open(mem_path(), O_RDWR);
+		if (mine < 0)
+			_exit(11);
+		if (ioctl(mine, ACME_IOC_SET_SIZE, &size) == 0)
+			_exit(12);
+		if (errno != EPERM)
+			_exit(13);
+		/* Lose root too: the inherited file keeps its opener's rights. */
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(14);
+		_exit(ioctl(fd, ACME_IOC_SET_SIZE, &size) ? 15 : 0);
 	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
-	ASSERT_EQ((long long)self->size, sysfs_num(mem_path(), "size"));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(mem, set_size_needs_cap_sys_admin_in_the_opener)
+{
+	ASSERT_EQ(0, set_size_child(self->fd, 128));
+	ASSERT_EQ(128, sysfs_num(mem_path(), "size"));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
 }
 
 TEST_F(mem, set_size_read_only_fails_ebadf)
@@ -478,7 +603,7 @@ TEST_F(mem, clear_zeroes_the_buffer)
 	char buf[4] = { 1, 1, 1, 1 };
 
 	ASSERT_EQ(4, pwrite(self->fd, "abcd", 4, 0));
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, acme_clear(self->fd));
 	ASSERT_EQ(4, pread(self->fd, buf, 4, 0));
 	ASSERT_EQ(0, buf[0] | buf[1] | buf[2] | buf[3]);
 }
@@ -488,7 +613,7 @@ TEST_F(mem, clear_read_only_fails_ebadf)
 	int fd = open(mem_path(), O_RDONLY);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(-1, ioctl(fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(-1, acme_clear(fd));
 	ASSERT_EQ(EBADF, errno);
 	close(fd);
 }
@@ -498,10 +623,10 @@ TEST_F(mem, stats_count_bytes_and_calls)
 	struct acme_stats before, after;
 	char buf[10];
 
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &before));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
 	ASSERT_EQ(10, write(self->fd, "0123456789", 10));
 	ASSERT_EQ(4, pread(self->fd, buf, 4, 0));
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &after));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
 	ASSERT_EQ(before.bytes_written + 10, after.bytes_written);
 	ASSERT_EQ(before.writes + 1, after.writes);
 	ASSERT_EQ(before.bytes_read + 4, after.bytes_read);
@@ -540,14 +665,29 @@ TEST_F(mem, sysfs_attributes_are_read_only)
 	ASSERT_EQ(EACCES, errno);
 }
 
+/*
+ * A node made with mknod(2) reaches the same device. It is made on a tmpfs
+ * mounted in a private mount namespace, since /tmp is often mounted nodev,
+ * and nothing of it is left behind.
+ */
 TEST_F(mem, mknod_node_reaches_the_same_device)
 {
-	const char *node = "/tmp/acme-mknod-test";
+	char dir[] = "/tmp/acme-mknod-XXXXXX", node[64];
 	unsigned int maj = 0;
 	char line[128], name[64], buf[6] = {};
 	struct stat st;
 	FILE *f;
 	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	if (unshare(CLONE_NEWNS)) {
+		rmdir(dir);
+		SKIP(return, "unshare(CLONE_NEWNS): %s", strerror(errno));
+	}
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, mount("acme-test", dir, "tmpfs", 0, "size=64k,mode=0700"))
+		TH_LOG("mount tmpfs on %s: %s", dir, strerror(errno));
+	snprintf(node, sizeof(node), "%s/acme0", dir);
 
 	f = fopen("/proc/devices", "r");
 	ASSERT_NE(NULL, f);
@@ -562,15 +702,62 @@ TEST_F(mem, mknod_node_reaches_the_same_device)
 	ASSERT_EQ(0, stat(mem_path(), &st));
 	ASSERT_EQ(maj, major(st.st_rdev));
 
-	unlink(node);
 	ASSERT_EQ(0, mknod(node, S_IFCHR | 0600, st.st_rdev));
 	ASSERT_EQ(5, pwrite(self->fd, "mknod", 5, 0));
 	fd = open(node, O_RDONLY);
-	unlink(node);
-	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", node, strerror(errno));
 	ASSERT_EQ(5, read(fd, buf, 5));
 	ASSERT_STREQ("mknod", buf);
 	close(fd);
+	ASSERT_EQ(0, umount(dir));
+	ASSERT_EQ(0, rmdir(dir));
+}
+
+/* --- the uapi: flags and reserved fields must be zero ------------------ */
+
+TEST_F(mem, stats_flags_and_reserved_must_be_zero)
+{
+	struct acme_stats st;
+	size_t i;
+
+	memset(&st, 0, sizeof(st));
+	st.flags = 1;
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_GET_STATS, &st));
+	ASSERT_EQ(EINVAL, errno);
+	for (i = 0; i < ARRAY_SIZE(st.reserved); i++) {
+		memset(&st, 0, sizeof(st));
+		st.reserved[i] = 1ULL << 63;
+		ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_GET_STATS, &st))
+			TH_LOG("reserved[%zu] set", i);
+		ASSERT_EQ(EINVAL, errno);
+	}
+	/* The counters are output only: garbage in them is overwritten. */
+	memset(&st, 0, sizeof(st));
+	st.bytes_read = ~0ULL;
+	st.writes = ~0ULL;
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &st));
+	ASSERT_EQ((long long)st.bytes_read, sysfs_num(mem_path(), "bytes_read"));
+	ASSERT_EQ(0, st.flags);
+	for (i = 0; i < ARRAY_SIZE(st.reserved); i++)
+		ASSERT_EQ(0, st.reserved[i]);
+}
+
+TEST_F(mem, clear_flags_and_reserved_must_be_zero)
+{
+	struct acme_clear args = { .flags = 1 };
+	char c = 0;
+
+	ASSERT_EQ(1, pwrite(self->fd, "k", 1, 0));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_CLEAR, &args));
+	ASSERT_EQ(EINVAL, errno);
+	args = (struct acme_clear){ .reserved = 1 };
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_CLEAR, &args));
+	ASSERT_EQ(EINVAL, errno);
+	/* A refused CLEAR clears nothing. */
+	ASSERT_EQ(1, pread(self->fd, &c, 1, 0));
+	ASSERT_EQ('k', c);
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_CLEAR, unmapped()));
+	ASSERT_EQ(EFAULT, errno);
 }
 
 /* --- FIFO devices --------------------------------------------------- */
@@ -582,11 +769,12 @@ FIXTURE(fifo) {
 
 FIXTURE_SETUP(fifo)
 {
+	self->fd = -1;
+	if (skip_reason)
+		SKIP(return, "%s", skip_reason);
 	self->fd = open(fifo_path(), O_RDWR | O_NONBLOCK);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, "%s is missing: load the acme module", fifo_path());
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", fifo_path(), strerror(errno));
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, acme_clear(self->fd));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &self->size));
 	ASSERT_EQ(0, reset_size(self->fd, &self->size, "fifo_size"));
 }
@@ -594,7 +782,7 @@ FIXTURE_SETUP(fifo)
 FIXTURE_TEARDOWN(fifo)
 {
 	if (self->fd >= 0) {
-		ioctl(self->fd, ACME_IOC_CLEAR);
+		acme_clear(self->fd);
 		ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size);
 		close(self->fd);
 	}
@@ -700,6 +888,205 @@ TEST_F(fifo, select_reports_readiness)
 	ASSERT_TRUE(FD_ISSET(self->fd, &wr));
 }
 
+/* poll() reports only the directions the file was opened for. */
+TEST_F(fifo, poll_reports_only_the_open_mode)
+{
+	int rd = open(fifo_path(), O_RDONLY | O_NONBLOCK);
+	int wr = open(fifo_path(), O_WRONLY | O_NONBLOCK);
+	struct pollfd p[2] = {
+		{ .fd = rd, .events = POLLIN | POLLOUT },
+		{ .fd = wr, .events = POLLIN | POLLOUT },
+	};
+
+	ASSERT_LE(0, rd);
+	ASSERT_LE(0, wr);
+	/* Empty: the writer may write, the reader has nothing. */
+	ASSERT_EQ(1, poll(p, 2, 0));
+	EXPECT_EQ(0, p[0].revents) TH_LOG("O_RDONLY, empty: revents %#x", p[0].revents);
+	EXPECT_EQ(POLLOUT, p[1].revents);
+	/* Some data: each side sees only its own direction. */
+	ASSERT_EQ(1, write(wr, "x", 1));
+	ASSERT_EQ(2, poll(p, 2, 0));
+	EXPECT_EQ(POLLIN, p[0].revents);
+	EXPECT_EQ(POLLOUT, p[1].revents) TH_LOG("O_WRONLY, data: revents %#x", p[1].revents);
+	/* Full: the reader may read, the writer has no room. */
+	fill(wr);
+	ASSERT_EQ(1, poll(p, 2, 0));
+	EXPECT_EQ(POLLIN, p[0].revents);
+	EXPECT_EQ(0, p[1].revents) TH_LOG("O_WRONLY, full: revents %#x", p[1].revents);
+	close(rd);
+	close(wr);
+}
+
+/* --- blocking poll: thousands of real sleeps, no lost wake-up --------- */
+
+/*
+ * Each round, the process under test makes the FIFO not ready for itself
+ * (a writer fills it, a reader empties it), then sleeps in poll(2) or
+ * epoll_wait(2) until a peer process changes that. The peer paces itself so
+ * that most rounds really sleep (it waits until the poller is asleep) while
+ * the others race with the poller going to sleep. A timeout is only a hang
+ * detector: if the FIFO turns out ready after one, the wake-up was lost.
+ */
+#define POLL_HANG_MS	5000
+
+enum poll_kind { POLL_WRITER, EPOLL_WRITER, POLL_READER };
+
+static long poll_rounds(void)
+{
+	const char *e = getenv("ACME_POLL_ROUNDS");
+	long n = e ? strtol(e, NULL, 10) : 0;
+
+	return n > 0 ? n : 2000;
+}
+
+/* Voluntary context switches of this process: one per real sleep. */
+static long nvcsw(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_nvcsw;
+}
+
+/* Wait, spinning, until @pid sleeps (state S); give up after about 2 s. */
+static void wait_asleep(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int i, fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 200000; i++) {
+		ssize_t n;
+
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return;
+		if (i % 16 == 15)
+			usleep(10);
+	}
+}
+
+/*
+ * The peer: drains (@read_side) or feeds the FIFO in chunks of varying
+ * size, blocking in read(2) or write(2) itself. Every round but each
+ * fourth it first waits until @poller is asleep.
+ */
+static void poll_peer(pid_t poller, bool read_side)
+{
+	static char buf[4096];
+	unsigned int round;
+	int fd = open(fifo_path(), read_side ? O_RDONLY : O_WRONLY);
+
+	if (fd < 0)
+		_exit(1);
+	memset(buf, 'p', sizeof(buf));
+	for (round = 1;; round++) {
+		size_t len = 1 + (round * 2654435761U) % sizeof(buf);
+
+		if (round % 4)
+			wait_asleep(poller);
+		if ((read_side ? read(fd, buf, len) : write(fd, buf, len)) <= 0)
+			_exit(2);
+	}
+}
+
+/* Make the FIFO not ready for @fd's direction; non-blocking. */
+static void unready(int fd, bool writer)
+{
+	static char buf[4096];
+
+	while ((writer ? write(fd, buf, sizeof(buf)) : read(fd, buf, sizeof(buf))) > 0)
+		;
+}
+
+static int wait_ready(int fd, int ep, enum poll_kind kind)
+{
+	struct pollfd pfd = {
+		.fd = fd, .events = kind == POLL_READER ? POLLIN : POLLOUT,
+	};
+	struct epoll_event ev;
+
+	if (kind == EPOLL_WRITER)
+		return epoll_wait(ep, &ev, 1, POLL_HANG_MS);
+	return poll(&pfd, 1, POLL_HANG_MS);
+}
+
+static void poll_blocking_rounds(struct __test_metadata *_metadata,
+				 enum poll_kind kind)
+{
+	bool writer = kind != POLL_READER;
+	struct epoll_event ev = { .events = EPOLLOUT };
+	long rounds = poll_rounds(), r, slept = 0;
+	int fd, ep = -1, n = 1;
+	bool ready = false;
+	pid_t peer;
+	char c = 0;
+
+	fd = open(fifo_path(), (writer ? O_WRONLY : O_RDONLY) | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	if (kind == EPOLL_WRITER) {
+		ep = epoll_create1(0);
+		ASSERT_LE(0, ep);
+		ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	}
+	peer = fork();
+	ASSERT_LE(0, peer);
+	if (!peer)
+		poll_peer(getppid(), writer);
+
+	for (r = 0; r < rounds; r++) {
+		long before;
+
+		unready(fd, writer);
+		before = nvcsw();
+		n = wait_ready(fd, ep, kind);
+		if (n == 1) {
+			slept += nvcsw() > before;
+			continue;
+		}
+		/* Timed out (or failed): was the FIFO ready all along? */
+		ready = (writer ? write(fd, &c, 1) : read(fd, &c, 1)) == 1;
+		break;
+	}
+	kill(peer, SIGKILL);
+	reap(peer);
+	if (ep >= 0)
+		close(ep);
+	close(fd);
+	printf("#   %ld rounds, %ld of them slept in %s\n", r, slept,
+	       kind == EPOLL_WRITER ? "epoll_wait" : "poll");
+	fflush(stdout);
+	ASSERT_EQ(rounds, r) TH_LOG("round %ld: %s returned %d after %d ms: %s",
+				    r, kind == EPOLL_WRITER ? "epoll_wait" : "poll",
+				    n, POLL_HANG_MS, n < 0 ? strerror(errno) :
+				    ready ? "the FIFO was ready, a lost wake-up" :
+				    "the FIFO was not ready, the peer stopped");
+	/* Most rounds must really sleep, or this tests nothing. */
+	ASSERT_LE(rounds / 2, slept);
+}
+
+TEST_F_TIMEOUT(fifo, writer_sleeps_in_poll_pollout, 300)
+{
+	poll_blocking_rounds(_metadata, POLL_WRITER);
+}
+
+TEST_F_TIMEOUT(fifo, writer_sleeps_in_epoll_wait_epollout, 300)
+{
+	poll_blocking_rounds(_metadata, EPOLL_WRITER);
+}
+
+TEST_F_TIMEOUT(fifo, reader_sleeps_in_poll_pollin, 300)
+{
+	poll_blocking_rounds(_metadata, POLL_READER);
+}
+
 static void write_wake(pid_t parent)
 {
 	int fd = open(fifo_path(), O_WRONLY);
@@ -724,7 +1111,7 @@ static void clear_fifo(pid_t parent)
 	int fd = open(fifo_path(), O_WRONLY);
 
 	(void)parent;
-	if (fd < 0 || ioctl(fd, ACME_IOC_CLEAR))
+	if (fd < 0 || acme_clear(fd))
 		_exit(1);
 }
 
@@ -802,12 +1189,12 @@ TEST_F(fifo, blocking_write_larger_than_fifo_completes)
 	pid_t pid;
 
 	ASSERT_NE(NULL, big);
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &before));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
 	set_blocking(self->fd, 1);
 	pid = when_blocked(drain);
 	ASSERT_LE(0, pid);
 	ASSERT_EQ((ssize_t)len, write(self->fd, big, len));
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &after));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
 	ASSERT_EQ(before.bytes_written + len, after.bytes_written);
 	/* One write(2) counts once, however many times it blocked. */
 	ASSERT_EQ(before.writes + 1, after.writes);
@@ -881,12 +1268,12 @@ TEST_F(fifo, resize_only_when_empty)
 	ASSERT_EQ(1, write(self->fd, "q", 1));
 	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(EBUSY, errno);
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, acme_clear(self->fd));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_SIZE, &got));
 	ASSERT_EQ(4096, got);
 	ASSERT_EQ(4096, fill(self->fd));
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, acme_clear(self->fd));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
 }
 
@@ -921,7 +1308,7 @@ TEST_F(fifo, clear_drops_queued_data)
 	char c;
 
 	ASSERT_EQ(3, write(self->fd, "abc", 3));
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, acme_clear(self->fd));
 	ASSERT_EQ(-1, read(self->fd, &c, 1));
 	ASSERT_EQ(EAGAIN, errno);
 }
@@ -931,10 +1318,10 @@ TEST_F(fifo, stats_count_bytes)
 	struct acme_stats before, after;
 	char buf[8];
 
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &before));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
 	ASSERT_EQ(5, write(self->fd, "stats", 5));
 	ASSERT_EQ(5, read(self->fd, buf, sizeof(buf)));
-	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_GET_STATS, &after));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
 	ASSERT_EQ(before.bytes_written + 5, after.bytes_written);
 	ASSERT_EQ(before.bytes_read + 5, after.bytes_read);
 	ASSERT_EQ((long long)after.bytes_read,
@@ -1029,24 +1416,46 @@ static void fifo_writer(const char *path, struct stress *st, int w, long ms)
 	_exit(0);
 }
 
-/* Reader @r: reads whole records until told to stop and the FIFO is dry. */
+static int reader_stop;
+
+static void on_reader_stop(int sig)
+{
+	(void)sig;
+	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Reader @r: reads whole records, sleeping in ppoll(2) without a timeout
+ * while the FIFO is empty, until SIGUSR1 says the writers are done; then it
+ * drains what is left and exits. SIGUSR1 is blocked but inside ppoll(), so
+ * it cannot slip in between the check of reader_stop and the sleep.
+ */
 static void fifo_reader(const char *path, struct stress *st, int r)
 {
+	struct sigaction sa = { .sa_handler = on_reader_stop };
 	struct rec buf[256];
 	struct pollfd pfd;
+	sigset_t block, during;
 	int fd = open(path, O_RDONLY | O_NONBLOCK);
 	ssize_t n;
 	size_t i;
 
 	if (fd < 0)
 		_exit(1);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &during);
+	sigdelset(&during, SIGUSR1);
 	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EAGAIN) {
-			if (stopped(st))
+			if (__atomic_load_n(&reader_stop, __ATOMIC_RELAXED))
 				break;
-			poll(&pfd, 1, 20);
+			if (ppoll(&pfd, 1, NULL, &during) < 0 && errno != EINTR)
+				_exit(3);
 			continue;
 		}
 		if (n <= 0 || n % sizeof(struct rec))
@@ -1091,6 +1500,39 @@ static void fifo_resizer(const char *path, struct stress *st)
 	}
 	close(fd);
 	_exit(0);
+}
+
+/* How long the stress watchdog waits past the planned end. */
+#define STRESS_GRACE_MS	20000
+
+/*
+ * Wait for @n children until @deadline (now_ms()); kill the ones still
+ * running then. Returns how many failed or had to be killed.
+ */
+static int wait_all_by(pid_t *pids, int n, long long deadline)
+{
+	bool done[STRESS_K + 1] = {};
+	int i, status, left = n, bad = 0;
+
+	while (left) {
+		bool late = now_ms() > deadline;
+
+		for (i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			if (late)
+				kill(pids[i], SIGKILL);
+			if (waitpid(pids[i], &status, late ? 0 : WNOHANG) == 0)
+				continue;
+			done[i] = true;
+			left--;
+			if (late || !WIFEXITED(status) || WEXITSTATUS(status))
+				bad++;
+		}
+		if (left)
+			sleep_ms(5);
+	}
+	return bad;
 }
 
 static int wait_all(pid_t *pids, int n)
@@ -1169,9 +1611,17 @@ static void fifo_stress(struct __test_metadata *_metadata, bool resize)
 		if (!writers[i])
 			fifo_writer(fifo_path(), st, i, ms);
 	}
-	EXPECT_EQ(0, wait_all(writers, STRESS_K));
+	/*
+	 * The watchdog: a lost wake-up leaves readers asleep on a full FIFO
+	 * and writers asleep on it too, until the deadline.
+	 */
+	EXPECT_EQ(0, wait_all_by(writers, STRESS_K, now_ms() + ms + STRESS_GRACE_MS))
+		TH_LOG("writers stuck: a lost wake-up?");
 	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
-	EXPECT_EQ(0, wait_all(others, nothers));
+	for (i = 0; i < STRESS_K; i++)
+		kill(others[i], SIGUSR1);
+	EXPECT_EQ(0, wait_all_by(others, nothers, now_ms() + STRESS_GRACE_MS))
+		TH_LOG("readers stuck: a lost wake-up?");
 
 	/* Nothing may be left behind. */
 	fd = open(fifo_path(), O_RDONLY | O_NONBLOCK);
@@ -1320,7 +1770,15 @@ TEST_F(mem, resize_under_load_keeps_the_blocks)
 	mem_stress(_metadata, self->size, true);
 }
 
-/* --- bad input: one case per row, each with its exact result --------- */
+/*
+ * --- bad input: one case per row, each with its exact result -----------
+ *
+ * Rows named vfs_* check what the VFS refuses before the driver is called
+ * (access_ok() of the buffer, negative or overflowing pread/pwrite
+ * positions, the open mode, ESPIPE on a stream, inode permissions): they
+ * pin down what user space sees from an acme node, not the driver's code.
+ * Every other row reaches acme's file operations.
+ */
 
 enum bad_op {
 	OP_READ,
@@ -1380,6 +1838,7 @@ FIXTURE_VARIANT(bad) {
 	int whence;
 	unsigned long cmd;
 	bool unprivileged;	/* drop to uid/gid 65534 before the call */
+	bool opener_no_cap;	/* open @fd without CAP_SYS_ADMIN */
 	long long ret;
 	bool plus_size;
 	int err;
@@ -1414,13 +1873,15 @@ FIXTURE_SETUP(bad)
 		    variant->wronly ? O_WRONLY : O_RDWR;
 
 	self->fd = -1;
+	self->setup_fd = -1;
+	self->buf = NULL;
+	if (skip_reason)
+		SKIP(return, "%s", skip_reason);
 	self->path = variant->fifo ? fifo_path() : mem_path();
 	self->setup_fd = open(self->path, O_RDWR | O_NONBLOCK);
-	if (self->setup_fd < 0 && errno == ENOENT)
-		SKIP(return, "%s is missing: load the acme module", self->path);
 	ASSERT_LE(0, self->setup_fd) TH_LOG("open %s: %s", self->path,
 					    strerror(errno));
-	ASSERT_EQ(0, ioctl(self->setup_fd, ACME_IOC_CLEAR));
+	ASSERT_EQ(0, acme_clear(self->setup_fd));
 	ASSERT_EQ(0, ioctl(self->setup_fd, ACME_IOC_GET_SIZE, &self->size));
 	ASSERT_EQ(0, reset_size(self->setup_fd, &self->size,
 				variant->fifo ? "fifo_size" : "size"));
@@ -1435,6 +1896,8 @@ FIXTURE_SETUP(bad)
 
 	if (variant->op == OP_OPEN || variant->op == OP_SYSFS_WRITE)
 		return;
+	if (variant->opener_no_cap)
+		ASSERT_EQ(0, drop_cap_sys_admin());
 	self->fd = open(self->path, flags | (variant->nonblock ? O_NONBLOCK : 0));
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", self->path, strerror(errno));
 	if (variant->start)
@@ -1446,7 +1909,7 @@ FIXTURE_TEARDOWN(bad)
 	if (self->fd >= 0)
 		close(self->fd);
 	if (self->setup_fd >= 0) {
-		ioctl(self->setup_fd, ACME_IOC_CLEAR);
+		acme_clear(self->setup_fd);
 		close(self->setup_fd);
 	}
 	free(self->buf);
@@ -1543,7 +2006,7 @@ FIXTURE_VARIANT_ADD(bad, mem_read_unmapped_efault) {
 	.op = OP_READ, .ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_read_kernel_address_efault) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_read_kernel_address_efault) {
 	.op = OP_READ, .ptr = PTR_KERNEL, .count = 16, .err = EFAULT,
 };
 
@@ -1555,7 +2018,7 @@ FIXTURE_VARIANT_ADD(bad, mem_write_unmapped_efault) {
 	.op = OP_WRITE, .ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_write_kernel_address_efault) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_write_kernel_address_efault) {
 	.op = OP_WRITE, .ptr = PTR_KERNEL, .count = 16, .err = EFAULT,
 };
 
@@ -1582,6 +2045,10 @@ FIXTURE_VARIANT_ADD(bad, mem_set_size_kernel_address_efault) {
 	.err = EFAULT,
 };
 
+FIXTURE_VARIANT_ADD(bad, mem_clear_null_efault) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_CLEAR, .ptr = PTR_NULL, .err = EFAULT,
+};
+
 FIXTURE_VARIANT_ADD(bad, mem_get_stats_unmapped_efault) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_GET_STATS, .ptr = PTR_UNMAPPED,
 	.err = EFAULT,
@@ -1604,22 +2071,22 @@ FIXTURE_VARIANT_ADD(bad, mem_write_1gib_returns_the_size) {
 	.op = OP_WRITE, .count = GIB, .plus_size = true,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_read_size_max_efault) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_read_size_max_efault) {
 	.op = OP_READ, .count = SIZE_MAX, .err = EFAULT,
 	.past_user_space = true, .compat_plus_size = true,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_write_size_max_efault) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_write_size_max_efault) {
 	.op = OP_WRITE, .count = SIZE_MAX, .err = EFAULT,
 	.past_user_space = true, .compat_plus_size = true,
 };
 
 /* Memory device: offsets before 0, at and past the end, overflowing. */
-FIXTURE_VARIANT_ADD(bad, mem_pread_at_minus_1_einval) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_pread_at_minus_1_einval) {
 	.op = OP_PREAD, .count = 1, .pos = -1, .err = EINVAL,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_pwrite_at_minus_1_einval) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_pwrite_at_minus_1_einval) {
 	.op = OP_PWRITE, .count = 1, .pos = -1, .err = EINVAL,
 };
 
@@ -1640,11 +2107,11 @@ FIXTURE_VARIANT_ADD(bad, mem_pwrite_past_end_enospc) {
 	.err = ENOSPC,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_pread_overflowing_einval) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_pread_overflowing_einval) {
 	.op = OP_PREAD, .count = 2, .pos = LLONG_MAX, .err = EINVAL,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_pwrite_overflowing_einval) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_pwrite_overflowing_einval) {
 	.op = OP_PWRITE, .count = 2, .pos = LLONG_MAX, .err = EINVAL,
 };
 
@@ -1675,8 +2142,17 @@ FIXTURE_VARIANT_ADD(bad, mem_seek_end_past_end_allowed) {
 	.plus_size = true,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_seek_data_einval) {
-	.op = OP_LSEEK, .whence = SEEK_DATA, .err = EINVAL,
+FIXTURE_VARIANT_ADD(bad, mem_seek_data_returns_the_offset) {
+	.op = OP_LSEEK, .pos = 1, .whence = SEEK_DATA, .ret = 1,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_seek_hole_at_end_enxio) {
+	.op = OP_LSEEK, .pos_plus_size = true, .whence = SEEK_HOLE,
+	.err = ENXIO,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_seek_whence_42_einval) {
+	.op = OP_LSEEK, .whence = 42, .err = EINVAL,
 };
 
 /* Memory device: unknown ioctl numbers and wrong argument sizes. */
@@ -1706,12 +2182,18 @@ FIXTURE_VARIANT_ADD(bad, mem_get_size_as_iowr_enotty) {
 };
 
 /* Memory device: permissions and open modes. */
-FIXTURE_VARIANT_ADD(bad, mem_set_size_unprivileged_eperm) {
-	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .unprivileged = true,
+FIXTURE_VARIANT_ADD(bad, mem_set_size_opener_without_cap_eperm) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .opener_no_cap = true,
 	.err = EPERM,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_open_unprivileged_eacces) {
+/* The mode is checked before the privilege: one errno, EBADF. */
+FIXTURE_VARIANT_ADD(bad, mem_set_size_read_only_opener_without_cap_ebadf) {
+	.op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE, .rdonly = true,
+	.opener_no_cap = true, .err = EBADF,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_open_unprivileged_eacces) {
 	.op = OP_OPEN, .unprivileged = true, .err = EACCES,
 };
 
@@ -1723,15 +2205,15 @@ FIXTURE_VARIANT_ADD(bad, mem_clear_read_only_ebadf) {
 	.op = OP_IOCTL, .cmd = ACME_IOC_CLEAR, .rdonly = true, .err = EBADF,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_write_read_only_ebadf) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_write_read_only_ebadf) {
 	.op = OP_WRITE, .count = 1, .rdonly = true, .err = EBADF,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_read_write_only_ebadf) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_read_write_only_ebadf) {
 	.op = OP_READ, .count = 1, .wronly = true, .err = EBADF,
 };
 
-FIXTURE_VARIANT_ADD(bad, mem_sysfs_size_write_eacces) {
+FIXTURE_VARIANT_ADD(bad, vfs_mem_sysfs_size_write_eacces) {
 	.op = OP_SYSFS_WRITE, .err = EACCES,
 };
 
@@ -1746,7 +2228,7 @@ FIXTURE_VARIANT_ADD(bad, fifo_read_unmapped_efault) {
 	.count = 16, .err = EFAULT,
 };
 
-FIXTURE_VARIANT_ADD(bad, fifo_read_kernel_address_efault) {
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_read_kernel_address_efault) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_KERNEL,
 	.count = 16, .err = EFAULT,
 };
@@ -1761,7 +2243,7 @@ FIXTURE_VARIANT_ADD(bad, fifo_write_unmapped_efault) {
 	.err = EFAULT,
 };
 
-FIXTURE_VARIANT_ADD(bad, fifo_write_kernel_address_efault) {
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_write_kernel_address_efault) {
 	.fifo = true, .op = OP_WRITE, .ptr = PTR_KERNEL, .count = 16,
 	.err = EFAULT,
 };
@@ -1786,7 +2268,7 @@ FIXTURE_VARIANT_ADD(bad, fifo_write_1gib_nonblocking_fills_it) {
 	.plus_size = true,
 };
 
-FIXTURE_VARIANT_ADD(bad, fifo_read_size_max_efault) {
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_read_size_max_efault) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .count = SIZE_MAX,
 	.err = EFAULT, .past_user_space = true, .compat_ret = 1,
 };
@@ -1801,16 +2283,16 @@ FIXTURE_VARIANT_ADD(bad, fifo_nonblocking_write_full_eagain) {
 	.count = 1, .err = EAGAIN,
 };
 
-FIXTURE_VARIANT_ADD(bad, fifo_pread_espipe) {
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_pread_espipe) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_PREAD, .count = 1,
 	.err = ESPIPE,
 };
 
-FIXTURE_VARIANT_ADD(bad, fifo_pwrite_espipe) {
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_pwrite_espipe) {
 	.fifo = true, .op = OP_PWRITE, .count = 1, .err = ESPIPE,
 };
 
-FIXTURE_VARIANT_ADD(bad, fifo_lseek_espipe) {
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_lseek_espipe) {
 	.fifo = true, .op = OP_LSEEK, .whence = SEEK_SET, .err = ESPIPE,
 };
 
@@ -1819,9 +2301,9 @@ FIXTURE_VARIANT_ADD(bad, fifo_ioctl_next_number_enotty) {
 	.err = ENOTTY,
 };
 
-FIXTURE_VARIANT_ADD(bad, fifo_set_size_unprivileged_eperm) {
+FIXTURE_VARIANT_ADD(bad, fifo_set_size_opener_without_cap_eperm) {
 	.fifo = true, .op = OP_IOCTL, .cmd = ACME_IOC_SET_SIZE,
-	.unprivileged = true, .err = EPERM,
+	.opener_no_cap = true, .err = EPERM,
 };
 
 FIXTURE_VARIANT_ADD(bad, fifo_clear_read_only_ebadf) {
@@ -1829,7 +2311,7 @@ FIXTURE_VARIANT_ADD(bad, fifo_clear_read_only_ebadf) {
 	.err = EBADF,
 };
 
-FIXTURE_VARIANT_ADD(bad, fifo_sysfs_size_write_eacces) {
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_sysfs_size_write_eacces) {
 	.fifo = true, .op = OP_SYSFS_WRITE, .err = EACCES,
 };
 
