@@ -431,9 +431,12 @@ build_kselftest() {
 	fi
 	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
 	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
-	LDFLAGS=-static make -s -C "$tree/tools/testing/selftests" \
-		TARGETS=drivers/acme O="$build" "${vars[@]}" >&2 ||
-		die "the acme kselftest does not build"
+	# kselftest-install, as the kselftest documentation runs it: the test
+	# in BUILD/kselftest/drivers/acme/, and run_kselftest.sh with it and
+	# its settings in BUILD/kselftest/kselftest_install/.
+	LDFLAGS=-static make -s -C "$tree" O="$build" "${vars[@]}" \
+		TARGETS=drivers/acme kselftest-install >&2 ||
+		die "the acme kselftest does not build (make TARGETS=drivers/acme kselftest-install)"
 	build_example "$build/usr/include" "$build/kselftest/drivers/acme" "$cc"
 	"$cc" -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
 		"$ACME_ROOT/scripts/guest/failnth.c" >&2 ||
@@ -457,11 +460,14 @@ build_kselftest() {
 # in /acme/, the kselftest built in KSBUILD, and mkinitramfs ARGS (the
 # kernel: --build or --release, with --tree; more --add).
 guest_image() {
-	local ksbuild="$1" out="$2" t32
+	local ksbuild="$1" out="$2" t32 inst
 	local -a compat=()
 	shift 2
 	t32="$ksbuild/kselftest/drivers/acme/acme_test32"
 	[[ ! -f "$t32" ]] || compat=(--add "$t32:/acme/acme_test32")
+	inst="$ksbuild/kselftest/kselftest_install"
+	[[ -f "$inst/run_kselftest.sh" ]] ||
+		die "no $inst/run_kselftest.sh: rebuild the kselftest (scripts/make-guest)"
 	"$ACME_ROOT/scripts/mkinitramfs" --out "$out" \
 		--add "$ACME_ROOT/scripts/guest/:/acme/" \
 		--add "$ksbuild/kselftest/drivers/acme/acme_test:/acme/acme_test" \
@@ -469,6 +475,7 @@ guest_image() {
 		--add "$ksbuild/kselftest/drivers/acme/acme-example.expected:/acme/acme-example.expected" \
 		--add "$ksbuild/kselftest/drivers/acme/failnth:/acme/failnth" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-bench:/acme/acme-bench" \
+		--add "$inst/:/kselftest/" \
 		"${compat[@]}" \
 		"$@"
 }

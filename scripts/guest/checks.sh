@@ -39,8 +39,9 @@ KMEMLEAK=/sys/kernel/debug/kmemleak
 MODE="${MODE:-m}"
 SELFTEST=/acme/acme_test
 SELFTEST32=/acme/acme_test32
-GREETING='Good morrow to this fair assembly.'
-FAREWELL='Alas, poor world, what treasure hast thou lost!'
+# The seed's messages, after the "hello: " of hello's pr_fmt().
+GREETING='hello: Good morrow to this fair assembly.'
+FAREWELL='hello: Alas, poor world, what treasure hast thou lost!'
 n=0
 passed=0
 failed=0
@@ -153,6 +154,52 @@ hello_builtin() {
 }
 
 # --- acme devices ---------------------------------------------------------
+
+# kselftest_kernel_way [m|y] - the acme kselftest as the kernel runs it:
+# run_kselftest.sh from `make kselftest-install`, with acme not loaded, so
+# the test loads it itself (=m) and unloads it at the end; then the same
+# test as an unprivileged user, which must skip every case, not fail.
+kselftest_kernel_way() {
+	runner=/kselftest/run_kselftest.sh
+	if [ ! -x "$runner" ]; then
+		not_ok "kselftest: $runner is in the initramfs"
+		return
+	fi
+	# -s: the summary here, the test's own output in output.log.
+	out=$("$runner" -s -t drivers/acme:acme_test 2>&1)
+	printf '%s\n' "$out" | sed 's/^/    /'
+	log=/kselftest/output.log
+	sed 's/^/    /' "$log"
+	cases=$(grep -c '^# ok [0-9]' "$log" || true)
+	skips=$(grep -c '^# ok [0-9].*# SKIP' "$log" || true)
+	check "kselftest: run_kselftest.sh -t drivers/acme:acme_test passes" \
+		text_has "$out" '^ok 1 selftests: drivers/acme: acme_test$'
+	check "kselftest: the run had over 100 cases, none skipped ($cases, $skips)" \
+		test "$cases" -gt 100 -a "$skips" -eq 0
+	if [ "$1" = m ]; then
+		check "kselftest: it loaded acme itself and unloaded it after" \
+			sh -c '! grep -q "^acme " /proc/modules'
+		modprobe -r acme_core 2>/dev/null
+	fi
+	out=$(su -s /bin/sh nobody -c "$SELFTEST" 2>&1)
+	rc=$?
+	cases=$(printf '%s\n' "$out" | grep -c '^ok [0-9]' || true)
+	skips=$(printf '%s\n' "$out" | grep -c '^ok [0-9].* # SKIP needs root' || true)
+	check "kselftest: as nobody it exits 0 (rc=$rc)" test "$rc" -eq 0
+	check "kselftest: as nobody every case skips, saying it needs root ($skips of $cases)" \
+		test "$cases" -gt 100 -a "$skips" -eq "$cases"
+}
+
+# quiet_load - modprobe acme adds no kernel log line.
+quiet_load() {
+	before=$(dmesg | wc -l)
+	modprobe acme || return 1
+	new=$(dmesg | tail -n +$((before + 1)))
+	[ -z "$new" ] || {
+		echo "modprobe acme logged: $new"
+		return 1
+	}
+}
 
 devices_present() {
 	for d in acme0 acme1 acme2 acme3 acme_fifo0 acme_fifo1; do
@@ -306,7 +353,8 @@ example_prints_page() {
 }
 
 acme_modular() {
-	check "acme: modprobe acme succeeds" modprobe acme
+	kselftest_kernel_way m
+	check "acme: modprobe acme succeeds and logs nothing" quiet_load
 	check "acme: modprobe pulled in acme_core" loaded acme_core
 	check "docs: the example of acme.rst prints what the page says" \
 		example_prints_page
@@ -361,6 +409,7 @@ acme_builtin() {
 		example_prints_page
 	devices_present
 	shell_round_trip
+	kselftest_kernel_way y
 	run_selftest
 	run_compat_selftest
 	skip "acme: rmmod refused while open" "acme is built in"
@@ -368,10 +417,10 @@ acme_builtin() {
 }
 
 # Reports of the kernel's checkers: BUG/WARNING/Oops, KASAN ("BUG:
-# KASAN"), UBSAN, lockdep, DEBUG_OBJECTS (ODEBUG), kmemleak. A stack dump
+# KASAN"), KCSAN ("BUG: KCSAN: data-race"), UBSAN, lockdep, DEBUG_OBJECTS (ODEBUG), kmemleak. A stack dump
 # alone ("Call Trace") counts too, except after an allocation failure that
 # the fault checks injected.
-BAD_LOG='BUG:|WARNING:|Oops|general protection|UBSAN:|KASAN|ODEBUG:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage'
+BAD_LOG='BUG:|WARNING:|Oops|general protection|UBSAN:|KASAN|KCSAN|ODEBUG:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage'
 
 kernel_log_clean() {
 	if dmesg | grep -E "$BAD_LOG" >/tmp/bad ||
