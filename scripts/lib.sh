@@ -431,12 +431,18 @@ build_kselftest() {
 	fi
 	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
 	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
-	# kselftest-install, as the kselftest documentation runs it: the test
-	# in BUILD/kselftest/drivers/acme/, and run_kselftest.sh with it and
-	# its settings in BUILD/kselftest/kselftest_install/.
-	LDFLAGS=-static make -s -C "$tree" O="$build" "${vars[@]}" \
-		TARGETS=drivers/acme kselftest-install >&2 ||
-		die "the acme kselftest does not build (make TARGETS=drivers/acme kselftest-install)"
+	# What `make kselftest-install` runs after `make headers`: the test in
+	# BUILD/kselftest/drivers/acme/, and run_kselftest.sh with it and its
+	# settings in BUILD/kselftest/kselftest_install/. Called directly, as
+	# the top Makefile of 6.1 does not pass LDFLAGS=-static through.
+	[[ ! -e "$build/kselftest/drivers/acme/acme_test" ]] ||
+		is_static_elf "$build/kselftest/drivers/acme/acme_test" ||
+		rm -f -- "$build/kselftest/drivers/acme/acme_test" # not up to date
+	LDFLAGS=-static make -s -C "$tree/tools/testing/selftests" \
+		TARGETS=drivers/acme O="$build" "${vars[@]}" install >&2 ||
+		die "the acme kselftest does not build (make -C tools/testing/selftests TARGETS=drivers/acme install)"
+	is_static_elf "$build/kselftest/kselftest_install/drivers/acme/acme_test" ||
+		die "the installed acme kselftest is not a static program"
 	build_example "$build/usr/include" "$build/kselftest/drivers/acme" "$cc"
 	"$cc" -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
 		"$ACME_ROOT/scripts/guest/failnth.c" >&2 ||
