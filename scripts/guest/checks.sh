@@ -165,22 +165,23 @@ kselftest_kernel_way() {
 		not_ok "kselftest: $runner is in the initramfs"
 		return
 	fi
-	# -s: the summary here, the test's KTAP, each line after "# ", in
-	# output.log; each of its cases becomes one "selftest:" line here.
-	out=$("$runner" -s -t drivers/acme:acme_test 2>&1)
-	printf '%s\n' "$out" | sed 's/^/    /'
+	# -s: the summary here (in $ran: check overwrites $out), the test's
+	# KTAP, each line after "# ", in output.log; each of its cases becomes
+	# one "selftest:" line here.
+	ran=$("$runner" -s -t drivers/acme:acme_test 2>&1)
+	printf '%s\n' "$ran" | sed 's/^/    /'
 	log=/kselftest/output.log
 	sed -n 's/^# //p' "$log" >/tmp/selftest.out
 	sed 's/^/    /' /tmp/selftest.out
 	cases=$(grep -c '^ok [0-9]' /tmp/selftest.out || true)
 	skips=$(grep -c '^ok [0-9].*# SKIP' /tmp/selftest.out || true)
 	check "kselftest: run_kselftest.sh -t drivers/acme:acme_test passes" \
-		text_has "$out" '^ok 1 selftests: drivers/acme: acme_test$'
+		text_has "$ran" '^ok 1 selftests: drivers/acme: acme_test$'
 	check "kselftest: the run had over 100 cases, none skipped ($cases, $skips)" \
 		test "$cases" -gt 100 -a "$skips" -eq 0
 	# The runner's verdict stands for the test's exit status.
 	rc=1
-	text_has "$out" '^ok 1 selftests: drivers/acme: acme_test$' && rc=0
+	text_has "$ran" '^ok 1 selftests: drivers/acme: acme_test$' && rc=0
 	selftest_lines /kselftest/drivers/acme/acme_test selftest "$rc"
 	if [ "$1" = m ]; then
 		check "kselftest: it loaded acme itself and unloaded it after" \
@@ -188,7 +189,6 @@ kselftest_kernel_way() {
 		modprobe -r acme_core 2>/dev/null
 	fi
 	# Unprivileged, the whole program skips: KSFT_SKIP (4), no case run.
-	# (not in $out, which check overwrites)
 	unpriv=$(su -s /bin/sh nobody -c "$SELFTEST" 2>&1)
 	rc=$?
 	printf '%s\n' "$unpriv" | sed 's/^/    /'
