@@ -7,8 +7,9 @@
  * - memory devices, /dev/acme0 .. /dev/acme<nr_devs - 1>: a buffer of size=
  *   bytes that keeps its contents across opens. read(2) and write(2) move
  *   bytes at the file position and stop at the end of the buffer: reading
- *   there returns 0, writing fails with ENOSPC. lseek(2) takes SEEK_SET,
- *   SEEK_CUR and SEEK_END.
+ *   there returns 0, writing fails with ENOSPC. lseek(2) works as on a
+ *   regular file without holes (SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA,
+ *   SEEK_HOLE).
  *
  * - FIFO devices, /dev/acme_fifo0 .. /dev/acme_fifo<nr_fifos - 1>: a byte
  *   queue of fifo_size= bytes. read(2) blocks while it is empty, write(2)
@@ -216,15 +217,16 @@ static ssize_t acme_mem_write(struct file *file, const char __user *buf,
 
 /*
  * llseek: as for a regular file of the buffer's size, positions past the
- * end included (reads there return 0, writes fail with ENOSPC). The whole
- * buffer is data: SEEK_DATA returns the offset, SEEK_HOLE the size. A
- * resize may race with SEEK_END; either size is a valid answer.
+ * end included, up to OFFSET_MAX on every architecture (reads there return
+ * 0, writes fail with ENOSPC). The whole buffer is data: SEEK_DATA returns
+ * the offset, SEEK_HOLE the size. A resize may race with SEEK_END; either
+ * size is a valid answer.
  */
 static loff_t acme_mem_llseek(struct file *file, loff_t offset, int whence)
 {
 	struct acme_dev *adev = file->private_data;
 
-	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
+	return generic_file_llseek_size(file, offset, whence, OFFSET_MAX,
 					READ_ONCE(adev->size));
 }
 
@@ -359,7 +361,11 @@ static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
-/* Resize a memory buffer, keeping the bytes below the smaller size. */
+/*
+ * Resize a memory buffer, keeping the bytes below the smaller size. The
+ * new buffer is charged to the memory cgroup of the caller, who asked for
+ * it; the buffers made at load are not, as they belong to the driver.
+ */
 static int acme_mem_resize(struct acme_dev *adev, u64 size)
 {
 	u8 *buf;
@@ -385,7 +391,10 @@ static int acme_mem_resize(struct acme_dev *adev, u64 size)
 	return 0;
 }
 
-/* Resize a FIFO. Only an empty FIFO is resized, so no queued byte is lost. */
+/*
+ * Resize a FIFO. Only an empty FIFO is resized, so no queued byte is lost.
+ * The new FIFO is charged to the caller's memory cgroup, as above.
+ */
 static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 {
 	struct kfifo fifo;
@@ -616,10 +625,10 @@ static void acme_dev_release(struct device *dev)
 static int __init acme_alloc_storage(struct acme_dev *adev)
 {
 	if (adev->kind == ACME_FIFO)
-		return kfifo_alloc(&adev->fifo, fifo_size, GFP_KERNEL_ACCOUNT);
+		return kfifo_alloc(&adev->fifo, fifo_size, GFP_KERNEL);
 
 	adev->size = mem_size;
-	adev->buf = kvzalloc(mem_size, GFP_KERNEL_ACCOUNT);
+	adev->buf = kvzalloc(mem_size, GFP_KERNEL);
 	return adev->buf ? 0 : -ENOMEM;
 }
 

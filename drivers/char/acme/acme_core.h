@@ -9,6 +9,7 @@
 #ifndef _ACME_CORE_H
 #define _ACME_CORE_H
 
+#include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
 

@@ -6,10 +6,12 @@
  * the same for 32-bit and 64-bit user space and no compat translation is
  * needed.
  *
- * The structures can grow without a new ioctl number: their flags and
- * reserved fields must be zero today, and the driver fails the call with
- * EINVAL otherwise. A later version gives them a meaning, and a program
- * that sets one learns from EINVAL that the running kernel is older.
+ * The structures have room to grow: their flags and reserved fields must
+ * be zero today, and the driver fails the call with EINVAL otherwise. A
+ * later version gives them a meaning, out of the reserved space, so that
+ * the size of each structure, and with it the ioctl number, stays the
+ * same; a program that sets one learns from EINVAL that the running
+ * kernel is older.
  */
 #ifndef _UAPI_LINUX_ACME_H
 #define _UAPI_LINUX_ACME_H
