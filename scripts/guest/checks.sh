@@ -437,10 +437,11 @@ acme_builtin() {
 }
 
 # Reports of the kernel's checkers: BUG/WARNING/Oops, KASAN ("BUG:
-# KASAN"), KCSAN ("BUG: KCSAN: data-race"), UBSAN, lockdep, DEBUG_OBJECTS (ODEBUG), kmemleak. A stack dump
+# KASAN"), KCSAN ("BUG: KCSAN: data-race"; not a bare "KCSAN", which its
+# boot banner prints), UBSAN, lockdep, DEBUG_OBJECTS (ODEBUG), kmemleak. A stack dump
 # alone ("Call Trace") counts too, except after an allocation failure that
 # the fault checks injected.
-BAD_LOG='BUG:|WARNING:|Oops|general protection|UBSAN:|KASAN|KCSAN|ODEBUG:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage'
+BAD_LOG='BUG:|WARNING:|Oops|general protection|UBSAN:|KASAN|ODEBUG:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage'
 
 kernel_log_clean() {
 	if dmesg | grep -E "$BAD_LOG" >/tmp/bad ||
