@@ -243,27 +243,37 @@ static void sleep_ms(long ms)
 }
 
 /*
- * Wait until @pid sleeps (state S in /proc/<pid>/stat), so that a test
- * knows its parent really blocked in the call under test. Gives up after
- * about 20 s; the caller's assertion then fails rather than hangs.
+ * Whether @pid sleeps (state S in /proc/<pid>/stat): 1 if it does, 0 if
+ * not, -1 if it is gone.
+ */
+static int is_sleeping(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+/*
+ * Wait until @pid sleeps, so that a test knows its parent really blocked
+ * in the call under test. Gives up after about 20 s; the caller's
+ * assertion then fails rather than hangs.
  */
 static void wait_until_sleeping(pid_t pid)
 {
-	char path[64], buf[512], *p;
 	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	for (i = 0; i < 20000; i++) {
-		FILE *f = fopen(path, "r");
-
-		if (!f)
-			return;
-		p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
-		fclose(f);
-		if (p && p[1] == ' ' && p[2] == 'S')
-			return;
+	for (i = 0; i < 20000 && !is_sleeping(pid); i++)
 		sleep_ms(1);
-	}
 }
 
 /* Fork a child that runs @fn once this process blocks; returns its pid. */
@@ -928,28 +938,14 @@ static long nvcsw(void)
 	return ru.ru_nvcsw;
 }
 
-/* Wait, spinning, until @pid sleeps (state S); give up after about 2 s. */
+/* As wait_until_sleeping(), spinning; gives up after about 2 s. */
 static void wait_asleep(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	int i, fd;
+	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	for (i = 0; i < 200000; i++) {
-		ssize_t n;
-
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			return;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[n > 0 ? n : 0] = '\0';
-		p = strrchr(buf, ')');
-		if (p && p[1] == ' ' && p[2] == 'S')
-			return;
+	for (i = 0; i < 200000 && !is_sleeping(pid); i++)
 		if (i % 16 == 15)
 			usleep(10);
-	}
 }
 
 /*
@@ -983,8 +979,11 @@ static void unready(int fd, bool writer)
 {
 	static char buf[4096];
 
-	while ((writer ? write(fd, buf, sizeof(buf)) : read(fd, buf, sizeof(buf))) > 0)
-		;
+	if (writer)
+		fill(fd);
+	else
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
 }
 
 static int wait_ready(int fd, int ep, enum poll_kind kind)
