@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# scripts/lib/boot.sh - boot a kernel + initramfs under QEMU, return the guest's rc.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+	cat <<'EOF'
+Usage: scripts/lib/boot.sh --kernel BZIMAGE --initrd CPIO [--run GUESTSCRIPT | --shell]
+                    [--timeout SECS] [--smp N] [--mem MB] [--append "ARGS"]
+                    [--log FILE] [--accel kvm|tcg]
+
+Boot BZIMAGE with initramfs CPIO (from scripts/lib/mkinitramfs.sh) in
+qemu-system-x86_64 with the console on a serial port on stdio. An arm64
+Image boots in qemu-system-aarch64 (virt board, cortex-a57, TCG) instead.
+
+  --run PATH      run `sh PATH` in the guest (PATH is inside the image);
+                  the console is streamed to stdout while it runs and this
+                  script exits with the script's exit status, read from the
+                  guest's "ACME-GUEST-EXIT: <rc>" line. Without --run and
+                  --shell the guest reports 127.
+  --shell         interactive shell on the console, attached to this
+                  terminal, no timeout; exit the shell to power off
+                  (Ctrl-A x kills QEMU, Ctrl-A c is QEMU's monitor)
+  --timeout SECS  kill QEMU after SECS seconds (default 300; not in --shell)
+  --smp N         virtual CPUs (default 2)
+  --mem MB        guest memory (default 512)
+  --append ARGS   extra kernel command line (repeatable)
+  --log FILE      also write the console (CR stripped) to FILE
+  --accel A       kvm or tcg (overrides ACME_ACCEL and the probe)
+  -h, --help      show this help
+
+Accelerator: ACME_ACCEL=kvm|tcg forces one. Otherwise KVM is probed once:
+/dev/kvm must be usable and a probe boot of the same kernel must print
+"Linux version" within ACME_KVM_PROBE_SECS (default 10) seconds; else
+TCG is used (nested KVM can hang silently after the firmware).
+ACME_KVM_CPU sets the -cpu model used with KVM (default host).
+
+Exit status (--run): the guest script's status; 124 when the timeout hit
+before the guest reported; 125 when QEMU ended without a report (kernel
+panic, QEMU error); 1 on usage errors.
+EOF
+}
+
+KERNEL="" INITRD="" RUN="" SHELL_MODE=0 TIMEOUT=300 SMP=2 MEM=512 ARCH=x86_64
+APPEND="" LOG="" ACCEL="${ACME_ACCEL:-}"
+EXIT_TIMEOUT=124 EXIT_NOREPORT=125
+
+parse_args() {
+	local v
+	while (($# > 0)); do
+		case "$1" in
+		--kernel | --initrd | --run | --timeout | --smp | --mem | --log | --accel)
+			v="$(opt_value "$1" "${2-}")"
+			case "$1" in
+			--kernel) KERNEL="$v" ;;
+			--initrd) INITRD="$v" ;;
+			--run) RUN="$v" ;;
+			--timeout) TIMEOUT="$v" ;;
+			--smp) SMP="$v" ;;
+			--mem) MEM="$v" ;;
+			--log) LOG="$v" ;;
+			--accel) ACCEL="$v" ;;
+			esac
+			shift
+			;;
+		--append)
+			(($# >= 2)) || die "option --append needs a value (see --help)"
+			APPEND+="${APPEND:+ }$2"
+			shift
+			;;
+		--shell) SHELL_MODE=1 ;;
+		-h | --help) usage && exit 0 ;;
+		*) die "unknown argument '$1' (see --help)" ;;
+		esac
+		shift
+	done
+}
+
+check_args() {
+	[[ -n "$KERNEL" ]] || die "missing --kernel BZIMAGE"
+	[[ -n "$INITRD" ]] || die "missing --initrd CPIO"
+	[[ -f "$KERNEL" ]] || die "kernel '$KERNEL' not found"
+	[[ -f "$INITRD" ]] || die "initramfs '$INITRD' not found"
+	[[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive integer"
+	[[ "$SMP" =~ ^[1-9][0-9]*$ ]] || die "--smp must be a positive integer"
+	[[ "$MEM" =~ ^[1-9][0-9]*$ ]] || die "--mem must be a positive integer (MB)"
+	[[ "$RUN" != *[[:space:]]* ]] || die "--run path must not contain whitespace"
+	if ((SHELL_MODE)) && [[ -n "$RUN" ]]; then
+		die "--run and --shell are exclusive"
+	fi
+	case "$ACCEL" in
+	"" | kvm | tcg) ;;
+	*) die "accelerator must be kvm or tcg (got '$ACCEL')" ;;
+	esac
+}
+
+# image_arch IMAGE - arm64 for an arm64 Image (magic "ARMd" at offset 56),
+# else x86_64.
+image_arch() {
+	if [[ "$(dd if="$1" bs=1 skip=56 count=4 2>/dev/null)" == ARMd ]]; then
+		echo arm64
+	else
+		echo x86_64
+	fi
+}
+
+# qemu_base ACCEL - the QEMU command line shared by all boots (no console).
+qemu_base() {
+	if [[ "$ARCH" == arm64 ]]; then
+		# QEMU's virt board: PL011 UART, GICv2, PSCI to power off
+		QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a57 -nodefaults
+			-no-user-config -display none -no-reboot -m "$MEM"
+			-smp "$SMP" -kernel "$KERNEL" -accel tcg)
+		return 0
+	fi
+	# one socket per CPU: SeaBIOS' MP table (this kernel has no ACPI) lists
+	# only the first CPU of each socket
+	QEMU=(qemu-system-x86_64 -nodefaults -no-user-config -display none
+		-no-reboot -m "$MEM" -smp "cpus=$SMP,sockets=$SMP" -kernel "$KERNEL")
+	if [[ "$1" == kvm ]]; then
+		QEMU+=(-accel kvm -cpu "${ACME_KVM_CPU:-host}")
+	else
+		QEMU+=(-accel tcg)
+	fi
+}
+
+# kvm_probe - 0 when a KVM boot of KERNEL prints "Linux version" in time.
+# Sets PROBE_WHY to the reason on failure.
+kvm_probe() {
+	local secs="${ACME_KVM_PROBE_SECS:-10}" out pid deadline
+	if [[ ! -e /dev/kvm ]]; then
+		PROBE_WHY="/dev/kvm does not exist"
+		return 1
+	fi
+	if [[ ! -r /dev/kvm || ! -w /dev/kvm ]]; then
+		PROBE_WHY="/dev/kvm is not accessible (add yourself to group kvm)"
+		return 1
+	fi
+	out="$TMP/kvm-probe.log"
+	qemu_base kvm
+	# disowned: bash would otherwise report "Aborted" when QEMU asserts
+	timeout -k 2 "$((secs + 5))" "${QEMU[@]}" -serial "file:$out" \
+		-append "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 init=/acme-kvm-probe rdinit=/acme-kvm-probe" \
+		</dev/null >"$TMP/kvm-probe.qemu" 2>&1 &
+	pid=$!
+	disown "$pid"
+	PROBE_PID=$pid
+	deadline=$(($(date +%s%N) / 1000000 + secs * 1000))
+	while (($(date +%s%N) / 1000000 < deadline)); do
+		if grep -qa 'Linux version' "$out" 2>/dev/null; then
+			stop_probe
+			return 0
+		fi
+		if ! kill -0 "$pid" 2>/dev/null; then
+			grep -qa 'Linux version' "$out" 2>/dev/null && return 0
+			PROBE_WHY="QEMU exited early with KVM: $(grep -v warning: "$TMP/kvm-probe.qemu" | head -c 200 | tr '\n' ' ')"
+			PROBE_PID=""
+			return 1
+		fi
+		sleep 0.1
+	done
+	stop_probe
+	PROBE_WHY="a KVM probe boot printed no 'Linux version' within ${secs} s (nested KVM hang?)"
+	return 1
+}
+
+# stop_probe - end the probe's `timeout` (it passes SIGTERM on to QEMU).
+stop_probe() {
+	[[ -n "${PROBE_PID:-}" ]] || return 0
+	local i
+	kill "$PROBE_PID" 2>/dev/null || true
+	for ((i = 0; i < 30; i++)); do
+		kill -0 "$PROBE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	PROBE_PID=""
+}
+
+choose_accel() {
+	if [[ -n "$ACCEL" ]]; then
+		log "accelerator: $ACCEL (forced)"
+		return 0
+	fi
+	if [[ "$ARCH" == arm64 ]]; then
+		ACCEL=tcg
+		log "accelerator: tcg (an arm64 guest on an $(uname -m) host)"
+		return 0
+	fi
+	local t0 ms
+	t0=$(($(date +%s%N) / 1000000))
+	PROBE_WHY=""
+	if kvm_probe; then
+		ACCEL=kvm
+	else
+		ACCEL=tcg
+	fi
+	ms=$(($(date +%s%N) / 1000000 - t0))
+	if [[ "$ACCEL" == kvm ]]; then
+		log "accelerator: kvm (probe ok in ${ms} ms)"
+	else
+		log "accelerator: tcg (KVM unusable: $PROBE_WHY; probe took ${ms} ms)"
+	fi
+}
+
+cmdline() {
+	local c="console=ttyS0 panic=-1"
+	[[ "$ARCH" != arm64 ]] || c="console=ttyAMA0 panic=-1"
+	if ((SHELL_MODE)); then
+		c+=" acmeguest.shell=1"
+	elif [[ -n "$RUN" ]]; then
+		c+=" acmeguest.run=$RUN"
+	fi
+	[[ -z "$APPEND" ]] || c+=" $APPEND"
+	printf '%s\n' "$c"
+}
+
+boot_shell() {
+	local chardev="stdio,id=con,mux=on,signal=off"
+	[[ -z "$LOG" ]] || chardev+=",logfile=$LOG"
+	qemu_base "$ACCEL"
+	log "booting $KERNEL (interactive shell; Ctrl-A x kills QEMU)"
+	local rc=0
+	"${QEMU[@]}" -initrd "$INITRD" -append "$(cmdline)" \
+		-chardev "$chardev" -serial chardev:con -mon chardev=con,mode=readline || rc=$?
+	[[ -z "$LOG" || ! -f "$LOG" ]] || sed -i 's/\r//g' "$LOG"
+	log "QEMU exited with status $rc"
+	exit "$rc"
+}
+
+# report CAPTURE QEMU_RC T0 - exit with the guest's status or a diagnosis.
+report() {
+	local capture="$1" qrc="$2" t0="$3" rc
+	rc="$(sed -n 's/.*ACME-GUEST-EXIT: \([0-9]\{1,3\}\).*/\1/p' "$capture" | tail -n1)"
+	if [[ -n "$rc" ]]; then
+		log "guest exited with status $rc after $(elapsed_since "$t0") s"
+		exit "$rc"
+	fi
+	if ((qrc == 124 || qrc == 137)); then
+		log "error: timed out after $TIMEOUT s without an ACME-GUEST-EXIT report (raise --timeout?)"
+		exit "$EXIT_TIMEOUT"
+	fi
+	if grep -qa 'Kernel panic' "$capture"; then
+		log "error: kernel panic, no ACME-GUEST-EXIT report (see the console output above)"
+	else
+		log "error: QEMU exited (status $qrc) after $(elapsed_since "$t0") s without an ACME-GUEST-EXIT report"
+	fi
+	exit "$EXIT_NOREPORT"
+}
+
+boot_run() {
+	local capture="${LOG:-$TMP/console.log}" t0 st
+	qemu_base "$ACCEL"
+	: >"$capture"
+	t0="$(now)"
+	log "booting $KERNEL (${RUN:-no script}; timeout $TIMEOUT s)"
+	# subshell: bash's own "Aborted"-style job notes go to a scratch file
+	(
+		set +e
+		timeout --foreground -k 5 "$TIMEOUT" "${QEMU[@]}" -initrd "$INITRD" \
+			-append "$(cmdline)" -serial stdio </dev/null 2>&1 |
+			sed -u 's/\r//g' | tee "$capture"
+		echo "${PIPESTATUS[0]}" >"$TMP/qemu.rc"
+	) 2>"$TMP/shell.err"
+	st="$(cat "$TMP/qemu.rc" 2>/dev/null || echo 125)"
+	report "$capture" "$st" "$t0"
+}
+
+main() {
+	parse_args "$@"
+	check_args
+	ARCH="$(image_arch "$KERNEL")"
+	if [[ "$ARCH" == arm64 ]]; then
+		need qemu-system-aarch64:qemu-system-arm timeout:coreutils
+	else
+		need qemu-system-x86_64:qemu-system-x86 timeout:coreutils
+	fi
+	if [[ -n "$LOG" ]]; then
+		mkdir -p -- "$(dirname "$LOG")"
+		LOG="$(cd "$(dirname "$LOG")" && pwd -P)/$(basename "$LOG")"
+	fi
+	acme_tmpdir TMP
+	trap 'stop_probe; _acme_cleanup' EXIT
+	choose_accel
+	if ((SHELL_MODE)); then
+		boot_shell
+	else
+		boot_run
+	fi
+}
+
+main "$@"

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# scripts/lib/build.sh - compile the kernel (bzImage + modules) in an O= build dir.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+	cat <<'EOF'
+Usage: scripts/lib/build.sh --build DIR [--tree DIR] [--quiet] [VAR=value]...
+
+Run `make -C TREE O=BUILD -jN bzImage modules` (Image for arm64; modules
+only when CONFIG_MODULES=y) on a build dir prepared by scripts/configure,
+and print the path of the image on stdout. For the harness's own tree
+($ACME_CACHE/tree/), make is skipped when the series applied, .config and
+the make variables are those of the last successful build. make's output
+(CC/LD lines) goes to stderr and to BUILD/.acme-build.log; on failure the
+last 40 lines of the log are repeated and the exit status is non-zero.
+
+Options:
+  --build DIR   build directory (must contain .config)
+  --tree DIR    kernel source tree (default: BUILD/source)
+  -q, --quiet   do not stream make's output, only progress lines
+  --headers     also install the uapi headers into BUILD/usr/include (for
+                user-space tests), in the same make run
+  -h, --help    show this help
+  VAR=value     extra make variables, e.g. W=1, LLVM=1, V=1
+
+Environment:
+  ACME_JOBS     parallel jobs (default: nproc)
+  CCACHE_DIR    ccache dir (default: $ACME_CACHE/ccache); ccache is used
+                (CC="ccache gcc", or "ccache clang" with LLVM=...) when
+                installed, unless CC=... is given or ACME_CCACHE=0
+EOF
+}
+
+TREE="" BUILD="" QUIET=0 HEADERS=0
+MAKE_VARS=()
+
+parse_args() {
+	local v
+	while (($# > 0)); do
+		case "$1" in
+		--tree | --build)
+			v="$(opt_value "$1" "${2-}")"
+			if [[ "$1" == --tree ]]; then TREE="$v"; else BUILD="$v"; fi
+			shift
+			;;
+		-q | --quiet) QUIET=1 ;;
+		--headers) HEADERS=1 ;;
+		-h | --help) usage && exit 0 ;;
+		[A-Za-z_]*=*) MAKE_VARS+=("$1") ;;
+		*) die "unknown argument '$1' (see --help)" ;;
+		esac
+		shift
+	done
+}
+
+check_args() {
+	[[ -n "$BUILD" ]] || die "missing --build DIR"
+	[[ -d "$BUILD" ]] || die "build dir '$BUILD' does not exist (run scripts/configure first)"
+	BUILD="$(cd "$BUILD" && pwd -P)"
+	[[ -f "$BUILD/.config" ]] || die "no $BUILD/.config (run scripts/configure first)"
+	[[ -n "$TREE" ]] || TREE="$(build_srctree "$BUILD")"
+	TREE="$(require_kernel_tree "$TREE")"
+}
+
+# setup_ccache - add CC="ccache <compiler>" unless disabled or overridden:
+# the compiler is $(CROSS_COMPILE)gcc, or clang with LLVM=.
+setup_ccache() {
+	has_make_var CC "${MAKE_VARS[@]}" && return 0
+	local cc
+	cc="$(make_var CROSS_COMPILE "${MAKE_VARS[@]}")gcc"
+	has_make_var LLVM "${MAKE_VARS[@]}" && cc=clang
+	cc="$(ccache_cc "$cc")"
+	[[ -n "$cc" ]] || return 0
+	MAKE_VARS=("CC=$cc" "${MAKE_VARS[@]}")
+}
+
+run_make() {
+	local log="$BUILD/.acme-build.log" rc=0
+	local -a cmd=(make -C "$TREE" O="$BUILD" -j"$(acme_jobs)" "${MAKE_VARS[@]}" "${TARGETS[@]}")
+	log "building ${TARGETS[*]} in $BUILD (-j$(acme_jobs)${MAKE_VARS[*]:+ ${MAKE_VARS[*]}})"
+	printf '%q ' "${cmd[@]}" >"$log"
+	echo >>"$log"
+	if ((QUIET)); then
+		"${cmd[@]}" >>"$log" 2>&1 || rc=$?
+	else
+		"${cmd[@]}" 2>&1 | tee -a "$log" >&2 || rc=$?
+	fi
+	if ((rc != 0)); then
+		log "---- last 40 lines of $log ----"
+		tail -n 40 "$log" >&2
+		die "kernel build failed after $(elapsed_since "$T0") s (log: $log)"
+	fi
+}
+
+# build_stamp - what a build of the cache tree depends on that make does not
+# see cheaply: the series applied (its stamp), .config, the targets and the
+# make variables. Empty for any other tree, which may be edited by hand.
+build_stamp() {
+	case "$TREE/" in
+	"$(realpath -m -- "$ACME_CACHE/tree")"/*) ;;
+	*) return 0 ;;
+	esac
+	[[ -f "$TREE/.pc/.acme-stamp" ]] || return 0
+	{
+		cat "$TREE/.pc/.acme-stamp" "$BUILD/.config"
+		printf '%s\n' "${TARGETS[@]}" "${MAKE_VARS[@]}"
+	} | sha256sum | cut -d' ' -f1
+}
+
+main() {
+	parse_args "$@"
+	check_args
+	need make:make gcc:gcc flex:flex bison:bison bc:bc perl:perl \
+		pkg-config:pkg-config
+	need_file /usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
+	T0="$(now)"
+	TARGETS=(bzImage)
+	[[ "$(build_arch "$BUILD")" != arm64 ]] || TARGETS=(Image)
+	((HEADERS == 0)) || TARGETS+=(headers)
+	[[ "$(kconfig_get "$BUILD" MODULES)" == y ]] && TARGETS+=(modules)
+	setup_ccache
+	local image stamp
+	image="$(kernel_image "$BUILD")"
+	stamp="$(build_stamp)"
+	if [[ -n "$stamp" && -f "$image" && "$(cat "$BUILD/.acme-built" 2>/dev/null)" == "$stamp" ]]; then
+		log "nothing changed since the last build of $BUILD (series, .config, make variables); make skipped"
+		printf '%s\n' "$image"
+		return 0
+	fi
+	rm -f -- "$BUILD/.acme-built"
+	run_make
+	[[ -f "$image" ]] || die "build finished but $image is missing"
+	[[ -z "$stamp" ]] || printf '%s\n' "$stamp" >"$BUILD/.acme-built"
+	log "built $(cat "$BUILD/include/config/kernel.release" 2>/dev/null || echo '?') in $(elapsed_since "$T0") s: $image"
+	printf '%s\n' "$image"
+}
+
+main "$@"

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/lib/check-apply.sh - apply the series to a pristine tree and compare
+#
+# usage: scripts/lib/check-apply.sh [--kver 6.12|6.1] --method quilt|git-am|patch
+#
+# Applies patches/ in the order of series to a pristine Debian Linux tree
+# with `quilt push -a`, `git am` or `patch -p1` (no fuzz), then checks that
+# every file under drivers/, include/, Documentation/ and tools/ of this
+# repository is identical in the patched tree (the sources and the patches
+# have not drifted apart). With quilt it also checks that `quilt pop -a`
+# gives the pristine tree back.
+#
+# The pristine tree is kept as a git repository in
+# $ACME_CACHE/git/linux-KVER (made once, about a minute) and reset after
+# every check.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
+	exit 0
+}
+
+export GIT_AUTHOR_NAME="acme check" GIT_AUTHOR_EMAIL="acme-check@localhost"
+export GIT_COMMITTER_NAME="acme check" GIT_COMMITTER_EMAIL="acme-check@localhost"
+
+# git_tree KVER - the pristine tree as a git repository, tagged "pristine".
+git_tree() {
+	local kver="$1" repo pristine tmp
+	repo="$ACME_CACHE/git/linux-$kver"
+	if ! git -C "$repo" rev-parse -q --verify pristine >/dev/null 2>&1; then
+		pristine="$(KSRC="" "$ACME_ROOT/scripts/lib/get-source.sh" --kver "$kver")"
+		tmp="$repo.tmp.$$"
+		rm -rf "$tmp" "$repo"
+		mkdir -p "$ACME_CACHE/git"
+		log "making a git repository of $pristine (once)"
+		cp -a "$pristine" "$tmp"
+		# Debian's tree ignores everything (/* in .gitignore): add with -f.
+		git -C "$tmp" init -q
+		# No automatic gc: repacking a kernel tree takes minutes of CPU.
+		git -C "$tmp" config gc.auto 0
+		git -C "$tmp" config maintenance.auto false
+		git -C "$tmp" add -A -f
+		git -C "$tmp" commit -q -m "Linux $kver, pristine Debian source"
+		git -C "$tmp" tag pristine
+		mv "$tmp" "$repo"
+	fi
+	printf '%s\n' "$repo"
+}
+
+reset_tree() {
+	git -C "$1" am --abort >/dev/null 2>&1 || true
+	git -C "$1" reset -q --hard pristine
+	git -C "$1" clean -q -f -d -x
+}
+
+patch_files() {
+	local p
+	while read -r p; do
+		[[ -n "$p" ]] && printf '%s\n' "$ACME_ROOT/patches/$p"
+	done <"$ACME_ROOT/series"
+}
+
+apply() {
+	local tree="$1" method="$2" p
+	case "$method" in
+	quilt) quilt_series "$tree" push -a -q --fuzz=0 >/dev/null ;;
+	git-am)
+		mapfile -t files < <(patch_files)
+		git -C "$tree" am -q "${files[@]}"
+		;;
+	patch)
+		while read -r p; do
+			patch -d "$tree" -p1 -s -N --fuzz=0 --no-backup-if-mismatch <"$p" ||
+				return 1
+		done < <(patch_files)
+		;;
+	*) die "unknown method '$method' (quilt, git-am or patch)" ;;
+	esac
+}
+
+# compare TREE - the repository's sources equal the patched tree's files.
+compare() {
+	local tree="$1" f bad=0
+	while read -r f; do
+		if ! cmp -s "$ACME_ROOT/$f" "$tree/$f"; then
+			log "drift: $f differs between the sources and the patched tree"
+			bad=1
+		fi
+	done < <(cd "$ACME_ROOT" && find drivers include Documentation tools -type f | sort)
+	return "$bad"
+}
+
+main() {
+	local kver="" method="" tree
+	while (($#)); do
+		case "$1" in
+		--kver)
+			kver="$(opt_value "$1" "${2:-}")"
+			shift 2
+			;;
+		--method)
+			method="$(opt_value "$1" "${2:-}")"
+			shift 2
+			;;
+		-h | --help) usage ;;
+		*) die "unknown argument '$1' (see --help)" ;;
+		esac
+	done
+	kver="$(kver_normalize "$kver")"
+	[[ -n "$method" ]] || die "missing --method quilt|git-am|patch"
+	need git:git quilt:quilt patch:patch
+
+	tree="$(git_tree "$kver")"
+	reset_tree "$tree"
+	if ! apply "$tree" "$method"; then
+		reset_tree "$tree"
+		die "the series does not apply to Linux $kver with $method"
+	fi
+	if ! compare "$tree"; then
+		reset_tree "$tree"
+		die "the patched tree differs from the sources: run scripts/mkpatches"
+	fi
+	if [[ "$method" == quilt ]]; then
+		quilt_series "$tree" pop -a -q >/dev/null || die "quilt pop -a failed"
+		rm -rf "$tree/.pc"
+		[[ -z "$(git -C "$tree" status --porcelain)" ]] ||
+			die "quilt pop -a did not restore the pristine tree"
+	fi
+	reset_tree "$tree"
+	log "the series applies to Linux $kver with $method and matches the sources"
+}
+
+main "$@"

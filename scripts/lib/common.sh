@@ -1,0 +1,584 @@
+#!/usr/bin/env bash
+# shellcheck shell=bash
+#
+# scripts/lib/common.sh - shared helpers for the acme build/boot harness.
+#
+# Source it from a user command in scripts/ (a stage in scripts/lib/ sources
+# "$(dirname "${BASH_SOURCE[0]}")/common.sh"):
+#     . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+#
+# Provides:
+#   ACME_ROOT            repository root (derived from this file's location)
+#   ACME_CACHE           cache dir, default $HOME/.cache/acme
+#   log MSG...           "acme: MSG" on stderr
+#   warn MSG...          "acme: warning: MSG" on stderr
+#   die MSG...           "acme: error: MSG" on stderr, exit 1
+#   check_error MSG...   "acme: SCRIPT: MSG" on stderr, counted in CHECK_ERRORS
+#   need CMD:PKG...      make sure commands exist (apt-get install as root)
+#   need_file PATH:PKG.. same, detected by a file path
+#   need_static_busybox  make sure /bin/busybox is the static busybox
+#   need_busybox_arm64   print the path of a static arm64 busybox (fetched)
+#   kver_normalize [V]   6.12|6.1 (default $ACME_KVER, else 6.12)
+#   acme_jobs            number of parallel jobs ($ACME_JOBS, else nproc)
+#   opt_value OPT VAL    die unless an option has a value, else print it
+#   has_make_var NAME VAR=VAL...  NAME=... is among the VAR=VAL words
+#   make_var NAME VAR=VAL...      print the value of the last NAME=..., if any
+#   toolchain_vars ARCH CC  set TOOLCHAIN_VARS to the make variables of a
+#                        build for ARCH (x86_64|arm64) with CC (gcc|clang)
+#   is_kernel_tree DIR   true when DIR looks like a kernel source tree
+#   build_srctree BUILD  print the source tree of an O= build dir
+#   kconfig_get BUILD SYM  print the value of CONFIG_SYM in BUILD/.config
+#   acme_tmpdir VAR      make a temp dir (path in VAR), removed at exit
+#   elapsed_since T0     print seconds since epoch T0
+#   now_ms, secs_since MS  milliseconds now, seconds since (0.1 s)
+#   timed LABEL CMD...   run CMD, log "time: LABEL N.N s"
+#   quilt_series TREE ARGS  quilt in TREE on the repository's patches/series
+#   quilt_unapply TREE   pop the acme stack and clean up after quilt
+#   CCACHE_DIR           ccache dir, default $ACME_CACHE/ccache (exported)
+#   ccache_cc CC         print "ccache CC", or nothing when ccache is
+#                        missing or ACME_CCACHE=0
+#   example_source, example_expected  the example program of acme.rst and
+#                        the output the page promises for it
+#   build_example INCDIR OUTDIR  that example, static, with -Werror
+#   build_kselftest TREE BUILD  the acme kselftest, the example of acme.rst
+#                        and scripts/lib/guest/failnth.c, static, in
+#                        BUILD/kselftest/drivers/acme/ (cross-compiled for
+#                        arm64; for x86_64 also acme_test32, built -m32)
+#   guest_image KSBUILD OUT ARGS  the test initramfs: the guest scripts and
+#                        the kselftest of KSBUILD, plus mkinitramfs ARGS
+#   guest_initramfs TREE BUILD OUT [ARGS]  guest_image for the kernel in BUILD
+#   boot_kernel_checks KERNEL INITRD MODE TIMEOUT [ARGS]  boot KERNEL and run
+#                        the guest checks (ARGS go to scripts/lib/boot.sh)
+#   boot_checks BUILD INITRD MODE TIMEOUT [ARGS]  the same for the kernel
+#                        in BUILD
+#   build_arch BUILD     arm64 or x86_64, from BUILD/.config
+#   kernel_image BUILD   BUILD's bootable image (Image or bzImage)
+#   oot_sources DEST     copy what the out-of-tree build needs to DEST
+#   stock_release        release of Debian's stock kernel (linux-headers-amd64)
+#   stock_headers KREL   print the headers dir of KREL, installed when missing
+#   check_vermagic KREL KO...  every KO's vermagic is KREL's
+
+set -euo pipefail
+
+ACME_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+ACME_CACHE="${ACME_CACHE:-$HOME/.cache/acme}"
+# Set here, not in ccache_cc, which runs in $(...) where an export is lost.
+CCACHE_DIR="${CCACHE_DIR:-$ACME_CACHE/ccache}"
+export ACME_ROOT ACME_CACHE CCACHE_DIR
+
+log() { printf 'acme: %s\n' "$*" >&2; }
+warn() { printf 'acme: warning: %s\n' "$*" >&2; }
+die() {
+	printf 'acme: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# check_error MSG... - report a failed check and count it in CHECK_ERRORS,
+# for scripts that run all their checks before they fail.
+CHECK_ERRORS=0
+check_error() {
+	printf 'acme: %s: %s\n' "${0##*/}" "$*" >&2
+	CHECK_ERRORS=$((CHECK_ERRORS + 1))
+}
+
+# apt_install PKG... - install Debian packages (root) or die with the command.
+_ACME_APT_UPDATED=0
+apt_install() {
+	(($# > 0)) || return 0
+	if ((EUID != 0)); then
+		printf 'acme: error: missing packages (%s); as root, run:\napt-get install %s\n' "$*" "$*" >&2
+		exit 1
+	fi
+	command -v apt-get >/dev/null 2>&1 ||
+		die "missing packages and no apt-get: install $* by hand"
+	log "installing missing packages: $*"
+	if ((_ACME_APT_UPDATED == 0)); then
+		apt-get update -qq >/dev/null || die "apt-get update failed"
+		_ACME_APT_UPDATED=1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "$@" >&2 ||
+		die "apt-get install $* failed"
+}
+
+# _split SPEC -> sets _key and _pkg from "key:pkg" (pkg defaults to key).
+_split() {
+	_key="${1%%:*}"
+	_pkg="${1#*:}"
+	[[ "$1" == *:* && -n "$_pkg" ]] || _pkg="$_key"
+}
+
+# need "cmd:debpkg"... - every missing command's package gets installed.
+need() {
+	local spec missing=()
+	for spec in "$@"; do
+		_split "$spec"
+		command -v "$_key" >/dev/null 2>&1 || missing+=("$_pkg")
+	done
+	((${#missing[@]} == 0)) && return 0
+	apt_install "${missing[@]}"
+	for spec in "$@"; do
+		_split "$spec"
+		command -v "$_key" >/dev/null 2>&1 ||
+			die "command '$_key' still missing after installing $_pkg"
+	done
+}
+
+# need_file "/path:debpkg"... - like need, detected by a file's existence.
+need_file() {
+	local spec missing=()
+	for spec in "$@"; do
+		_split "$spec"
+		[[ -e "$_key" ]] || missing+=("$_pkg")
+	done
+	((${#missing[@]} == 0)) && return 0
+	apt_install "${missing[@]}"
+	for spec in "$@"; do
+		_split "$spec"
+		[[ -e "$_key" ]] || die "'$_key' still missing after installing $_pkg"
+	done
+}
+
+# is_static_elf FILE - true when FILE has no ELF program interpreter.
+is_static_elf() {
+	local f="$1"
+	[[ -f "$f" ]] || return 1
+	local hdrs
+	if command -v readelf >/dev/null 2>&1; then
+		hdrs="$(LC_ALL=C readelf -lW "$f" 2>/dev/null)" || return 1
+		[[ "$hdrs" != *"program interpreter"* ]]
+	else
+		dpkg-query -W -f='${Status}' busybox-static 2>/dev/null |
+			grep -q 'install ok installed'
+	fi
+}
+
+# need_static_busybox - /bin/busybox must be the statically linked one.
+ACME_BUSYBOX=/bin/busybox
+need_static_busybox() {
+	is_static_elf "$ACME_BUSYBOX" && return 0
+	apt_install busybox-static
+	is_static_elf "$ACME_BUSYBOX" ||
+		die "$ACME_BUSYBOX is not statically linked even after installing busybox-static"
+}
+
+# need_busybox_arm64 - print the path of Debian's busybox-static for arm64,
+# unpacked once into $ACME_CACHE/busybox/arm64/ from `apt-get download
+# busybox-static:arm64` (as root, this adds the arm64 architecture to dpkg
+# first, which only lets apt see arm64 packages; nothing is installed).
+need_busybox_arm64() {
+	local dir="$ACME_CACHE/busybox/arm64" deb
+	if [[ ! -x "$dir/busybox" ]]; then
+		if ! dpkg --print-foreign-architectures | grep -qx arm64 ||
+			! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then
+			((EUID == 0)) ||
+				die "arm64 guests need Debian's busybox-static:arm64; as root, run: dpkg --add-architecture arm64 && apt-get update"
+			log "adding the arm64 architecture to dpkg, for busybox-static:arm64"
+			dpkg --add-architecture arm64
+			apt-get update -q >&2 || die "apt-get update failed"
+		fi
+		rm -rf -- "$dir.tmp"
+		mkdir -p -- "$dir.tmp"
+		(cd "$dir.tmp" && apt-get download busybox-static:arm64 >&2 2>/dev/null) ||
+			die "apt-get download busybox-static:arm64 failed"
+		deb="$(ls "$dir.tmp"/busybox-static_*_arm64.deb)"
+		dpkg-deb -x "$deb" "$dir.tmp/x" || die "cannot unpack $deb"
+		is_static_elf "$dir.tmp/x/bin/busybox" ||
+			die "$deb holds no static busybox"
+		mkdir -p -- "$dir"
+		mv -f -- "$dir.tmp/x/bin/busybox" "$dir/busybox"
+		rm -rf -- "$dir.tmp"
+	fi
+	printf '%s\n' "$dir/busybox"
+}
+
+# kver_normalize [VERSION] - print 6.12 or 6.1, die on anything else.
+kver_normalize() {
+	local v="${1:-${ACME_KVER:-6.12}}"
+	v="${v#v}"
+	v="${v#linux-source-}"
+	case "$v" in
+	6.12 | 6.1) printf '%s\n' "$v" ;;
+	*) die "unsupported kernel version '$v' (supported: 6.12, 6.1)" ;;
+	esac
+}
+
+# acme_jobs - number of parallel make jobs.
+acme_jobs() {
+	if [[ -n "${ACME_JOBS:-}" ]]; then
+		[[ "$ACME_JOBS" =~ ^[1-9][0-9]*$ ]] || die "ACME_JOBS must be a positive integer"
+		printf '%s\n' "$ACME_JOBS"
+	else
+		nproc 2>/dev/null || echo 1
+	fi
+}
+
+# opt_value OPT VALUE - print VALUE, or die when the option lacks one.
+opt_value() {
+	[[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "option $1 needs a value (see --help)"
+	printf '%s\n' "$2"
+}
+
+# has_make_var NAME VAR=VAL... - NAME=... is among the VAR=VAL words.
+has_make_var() {
+	local name="$1" v
+	shift
+	for v in "$@"; do
+		[[ "$v" == "$name="* ]] && return 0
+	done
+	return 1
+}
+
+# make_var NAME VAR=VAL... - print the value of the last NAME=... among the
+# VAR=VAL words (make takes the last one too), else nothing.
+make_var() {
+	local name="$1" v val=""
+	shift
+	for v in "$@"; do
+		[[ "$v" == "$name="* ]] && val="${v#*=}"
+	done
+	[[ -z "$val" ]] || printf '%s\n' "$val"
+}
+
+# toolchain_vars ARCH CC - set TOOLCHAIN_VARS to the make variables of a
+# kernel build for ARCH (x86_64, or arm64 cross-built) with CC (gcc, or
+# clang and lld with LLVM=1), after making sure the compiler is there.
+toolchain_vars() {
+	TOOLCHAIN_VARS=()
+	case "$1" in
+	x86_64 | arm64) ;;
+	*) die "the architecture must be x86_64 or arm64, not '$1'" ;;
+	esac
+	[[ "$1" == x86_64 ]] || TOOLCHAIN_VARS+=("ARCH=$1")
+	case "$2" in
+	gcc)
+		if [[ "$1" == arm64 ]]; then
+			need aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+			TOOLCHAIN_VARS+=(CROSS_COMPILE=aarch64-linux-gnu-)
+		fi
+		;;
+	clang)
+		need clang:clang ld.lld:lld llvm-ar:llvm
+		TOOLCHAIN_VARS+=(LLVM=1)
+		;;
+	*) die "the compiler must be gcc or clang, not '$2'" ;;
+	esac
+}
+
+# is_kernel_tree DIR - DIR has a top Makefile with VERSION = and a Kconfig.
+is_kernel_tree() {
+	[[ -f "$1/Makefile" && -f "$1/Kconfig" ]] &&
+		grep -q '^VERSION = ' "$1/Makefile"
+}
+
+# require_kernel_tree DIR - die unless DIR is a kernel tree; print abs path.
+require_kernel_tree() {
+	[[ -n "$1" ]] || die "no kernel tree given (--tree DIR)"
+	[[ -d "$1" ]] || die "kernel tree '$1' does not exist"
+	is_kernel_tree "$1" || die "'$1' does not look like a kernel tree (no Makefile with 'VERSION =' or no Kconfig)"
+	(cd "$1" && pwd -P)
+}
+
+# build_srctree BUILD - print the source tree of a kbuild O= directory.
+build_srctree() {
+	local b="$1" t
+	if [[ -L "$b/source" ]]; then
+		t="$(readlink -f "$b/source")"
+	elif [[ -f "$b/Makefile" ]]; then
+		t="$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$b/Makefile" | head -n1)"
+	else
+		t=""
+	fi
+	if [[ -z "$t" ]] || ! is_kernel_tree "$t"; then
+		die "cannot find the kernel tree of build dir '$b' (no 'source' link); pass --tree DIR"
+	fi
+	printf '%s\n' "$t"
+}
+
+# kconfig_get BUILD SYM - value of CONFIG_SYM (y, m, string...) or "n".
+kconfig_get() {
+	local v
+	v="$(sed -n "s/^CONFIG_$2=//p" "$1/.config" | tail -n1)"
+	printf '%s\n' "${v:-n}"
+}
+
+# kernel_release BUILD - content of include/config/kernel.release.
+kernel_release() {
+	local f="$1/include/config/kernel.release"
+	[[ -s "$f" ]] || die "no $f: build the kernel first (scripts/lib/build.sh)"
+	cat "$f"
+}
+
+# acme_tmpdir VAR - create a temp dir and store its path in VAR (do not call
+# it in $(...): the dir is removed when the shell that made it exits).
+_ACME_TMPDIRS=()
+_acme_cleanup() {
+	local d
+	for d in "${_ACME_TMPDIRS[@]}"; do
+		[[ -n "$d" && -d "$d" ]] && rm -rf -- "$d"
+	done
+	return 0
+}
+acme_tmpdir() {
+	local _d
+	_d="$(mktemp -d "${TMPDIR:-/tmp}/acme.XXXXXX")" || die "mktemp failed"
+	_ACME_TMPDIRS+=("$_d")
+	trap _acme_cleanup EXIT
+	printf -v "$1" '%s' "$_d"
+}
+
+# quilt_series TREE ARGS... - run quilt in TREE on this repository's series.
+quilt_series() {
+	local tree="$1" f
+	shift
+	# Once a tree has a stack, quilt reads the patches and series paths from
+	# .pc/ and ignores QUILT_PATCHES. The cache is shared by every checkout,
+	# so point them at this one: a stack applied from a removed clone would
+	# otherwise not pop ("does not remove cleanly"). A new file, not an
+	# overwrite, as trees may share inodes (cp -al).
+	if [[ -d "$tree/.pc" ]]; then
+		for f in patches series; do
+			printf '%s\n' "$ACME_ROOT/$f" >"$tree/.pc/.quilt_$f.tmp"
+			mv -f -- "$tree/.pc/.quilt_$f.tmp" "$tree/.pc/.quilt_$f"
+		done
+	fi
+	(cd "$tree" && QUILT_PATCHES="$ACME_ROOT/patches" QUILT_SERIES="$ACME_ROOT/series" \
+		QUILT_PC=.pc quilt --quiltrc=- "$@")
+}
+
+# quilt_unapply TREE - pop the whole acme stack and remove what quilt leaves
+# behind (.pc/ and the directories the series created, empty).
+quilt_unapply() {
+	quilt_series "$1" pop -a -f -q >/dev/null || return 1
+	rm -rf "$1/.pc"
+	find "$1/drivers/char/acme" "$1/tools/testing/selftests/drivers/acme" \
+		-depth -type d -empty -delete 2>/dev/null || true
+}
+
+# now / elapsed_since - wall clock seconds.
+now() { date +%s; }
+elapsed_since() { echo $(($(date +%s) - $1)); }
+
+# now_ms - wall clock milliseconds; secs_since MS - seconds since, 0.1 s.
+now_ms() { date +%s%3N; }
+secs_since() {
+	local ms=$(($(date +%s%3N) - $1))
+	printf '%d.%d\n' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+# timed LABEL CMD... - run CMD (stdout passes through) and log its time as
+# "acme: time: LABEL N.N s"; CMD's status is returned.
+timed() {
+	local label="$1" t0 rc=0
+	shift
+	t0="$(now_ms)"
+	"$@" || rc=$?
+	log "time: $label $(secs_since "$t0") s"
+	return "$rc"
+}
+
+# ccache_cc CC - "ccache CC" for make's CC=, or nothing when ccache is
+# missing or ACME_CCACHE=0. The cache is $CCACHE_DIR (set above).
+ccache_cc() {
+	[[ "${ACME_CCACHE:-1}" != 0 ]] || return 0
+	command -v ccache >/dev/null 2>&1 || return 0
+	mkdir -p -- "$CCACHE_DIR"
+	printf 'ccache %s\n' "$1"
+}
+
+# example_source - the C program in the Example section of acme.rst.
+example_source() {
+	sed -n '/^The program below/,/^On a freshly loaded/p' \
+		"$ACME_ROOT/Documentation/misc-devices/acme.rst" |
+		sed -n '/^  [^ ]/,$p' | sed '/^On a freshly loaded/d; s/^  //'
+}
+
+# example_expected - the output that acme.rst promises for the example.
+example_expected() {
+	sed -n '/^On a freshly loaded/,/^[^ ]/p' \
+		"$ACME_ROOT/Documentation/misc-devices/acme.rst" |
+		sed -n 's/^  \(..*\)$/\1/p'
+}
+
+# build_example INCDIR OUTDIR [CC] - the example of acme.rst, static, built with
+# -Werror against the uapi headers in INCDIR, as OUTDIR/acme-example, and
+# its promised output as OUTDIR/acme-example.expected.
+build_example() {
+	local inc="$1" out="$2" cc="${3:-gcc}"
+	need gcc:gcc
+	mkdir -p -- "$out"
+	example_source >"$out/acme-example.c"
+	example_expected >"$out/acme-example.expected"
+	grep -q '^int main' "$out/acme-example.c" ||
+		die "no example program in Documentation/misc-devices/acme.rst"
+	[[ -s "$out/acme-example.expected" ]] ||
+		die "no expected output of the example in Documentation/misc-devices/acme.rst"
+	"$cc" -static -O2 -Wall -Wextra -Werror -I"$inc" -o "$out/acme-example" \
+		"$out/acme-example.c" >&2 ||
+		die "the example of Documentation/misc-devices/acme.rst does not build"
+}
+
+# build_kselftest TREE BUILD - the acme kselftest of TREE (the series
+# applied), statically linked, against the uapi headers made in BUILD (no
+# kernel build needed: `make headers` works without a .config).
+build_kselftest() {
+	local tree="$1" build="$2" cc=gcc
+	local -a vars=()
+	if [[ -f "$build/.config" && "$(build_arch "$build")" == arm64 ]]; then
+		need aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+		need_file /usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
+		vars=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		cc=aarch64-linux-gnu-gcc
+	fi
+	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
+	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
+	# What `make kselftest-install` runs after `make headers`: the test in
+	# BUILD/kselftest/drivers/acme/, and run_kselftest.sh with it and its
+	# settings in BUILD/kselftest/kselftest_install/. Called directly, as
+	# the top Makefile of 6.1 does not pass LDFLAGS=-static through.
+	[[ ! -e "$build/kselftest/drivers/acme/acme_test" ]] ||
+		is_static_elf "$build/kselftest/drivers/acme/acme_test" ||
+		rm -f -- "$build/kselftest/drivers/acme/acme_test" # not up to date
+	LDFLAGS=-static make -s -C "$tree/tools/testing/selftests" \
+		TARGETS=drivers/acme O="$build" "${vars[@]}" install >&2 ||
+		die "the acme kselftest does not build (make -C tools/testing/selftests TARGETS=drivers/acme install)"
+	is_static_elf "$build/kselftest/kselftest_install/drivers/acme/acme_test" ||
+		die "the installed acme kselftest is not a static program"
+	build_example "$build/usr/include" "$build/kselftest/drivers/acme" "$cc"
+	"$cc" -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
+		"$ACME_ROOT/scripts/lib/guest/failnth.c" >&2 ||
+		die "scripts/lib/guest/failnth.c does not build"
+	[[ "$cc" == gcc ]] || return 0
+	# The same kselftest as an i386 program, for compat_ioctl and the
+	# compat syscalls of a 64-bit kernel (no -Werror: the kernel's
+	# kselftest_harness.h casts pointers to 64-bit integers).
+	need_file /usr/lib32/libc.a:libc6-dev-i386 \
+		/usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a:lib32gcc-12-dev
+	gcc -m32 -static -O2 -Wall -isystem "$build/usr/include" \
+		-o "$build/kselftest/drivers/acme/acme_test32" \
+		"$tree/tools/testing/selftests/drivers/acme/acme_test.c" \
+		>"$build/kselftest/drivers/acme/acme_test32.log" 2>&1 || {
+		cat "$build/kselftest/drivers/acme/acme_test32.log" >&2
+		die "the acme kselftest does not build for i386 (gcc -m32)"
+	}
+}
+
+# guest_image KSBUILD OUT ARGS... - the test initramfs OUT: the guest scripts
+# in /acme/, the kselftest built in KSBUILD, and mkinitramfs ARGS (the
+# kernel: --build or --release, with --tree; more --add).
+guest_image() {
+	local ksbuild="$1" out="$2" t32 inst
+	local -a compat=()
+	shift 2
+	t32="$ksbuild/kselftest/drivers/acme/acme_test32"
+	[[ ! -f "$t32" ]] || compat=(--add "$t32:/acme/acme_test32")
+	inst="$ksbuild/kselftest/kselftest_install"
+	[[ -f "$inst/run_kselftest.sh" ]] ||
+		die "no $inst/run_kselftest.sh: rebuild the kselftest (scripts/lib/make-guest.sh)"
+	"$ACME_ROOT/scripts/lib/mkinitramfs.sh" --out "$out" \
+		--add "$ACME_ROOT/scripts/lib/guest/:/acme/" \
+		--add "$ksbuild/kselftest/drivers/acme/acme_test:/acme/acme_test" \
+		--add "$ksbuild/kselftest/drivers/acme/acme-example:/acme/acme-example" \
+		--add "$ksbuild/kselftest/drivers/acme/acme-example.expected:/acme/acme-example.expected" \
+		--add "$ksbuild/kselftest/drivers/acme/failnth:/acme/failnth" \
+		--add "$ksbuild/kselftest/drivers/acme/acme-bench:/acme/acme-bench" \
+		--add "$inst/:/kselftest/" \
+		"${compat[@]}" \
+		"$@"
+}
+
+guest_initramfs() {
+	local tree="$1" build="$2" out="$3"
+	shift 3
+	guest_image "$build" "$out" --tree "$tree" --build "$build" "$@"
+}
+
+# build_arch BUILD - the architecture of the kernel in BUILD: arm64 or
+# x86_64, from its .config.
+build_arch() {
+	if [[ "$(kconfig_get "$1" ARM64)" == y ]]; then
+		echo arm64
+	else
+		echo x86_64
+	fi
+}
+
+# kernel_image BUILD - the image scripts/lib/boot.sh takes: arch/arm64/boot/Image
+# or arch/x86/boot/bzImage.
+kernel_image() {
+	if [[ "$(build_arch "$1")" == arm64 ]]; then
+		printf '%s\n' "$1/arch/arm64/boot/Image"
+	else
+		printf '%s\n' "$1/arch/x86/boot/bzImage"
+	fi
+}
+
+# An oops panics the guest (oops=panic), so that it ends the run at once.
+boot_kernel_checks() {
+	local kernel="$1" initrd="$2" mode="$3" timeout="$4"
+	shift 4
+	"$ACME_ROOT/scripts/lib/boot.sh" --kernel "$kernel" --initrd "$initrd" \
+		--timeout "$timeout" --append "quiet oops=panic acmeguest.mode=$mode" \
+		--run /acme/checks.sh "$@"
+}
+
+boot_checks() {
+	boot_kernel_checks "$(kernel_image "$1")" "$2" "$3" "$4" "${@:5}"
+}
+
+# oot_sources DEST - the files of the out-of-tree build (top Makefile,
+# dkms.conf, drivers/char/acme/, the uapi header) copied to DEST.
+oot_sources() {
+	local dest="$1"
+	mkdir -p -- "$dest/drivers/char" "$dest/include/uapi/linux"
+	cp -- "$ACME_ROOT/Makefile" "$ACME_ROOT/dkms.conf" "$dest/"
+	cp -a -- "$ACME_ROOT/drivers/char/acme" "$dest/drivers/char/"
+	cp -- "$ACME_ROOT/include/uapi/linux/acme.h" "$dest/include/uapi/linux/"
+	find "$dest" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '.*.d' -o -name '*.order' -o -name '*.symvers' \) -delete
+}
+
+# stock_release - the release of Debian's stock kernel: the one Debian's
+# linux-headers-amd64 metapackage depends on (e.g. 6.1.0-56-amd64).
+stock_release() {
+	local krel
+	need apt-cache:apt
+	krel="$(apt-cache depends linux-headers-amd64 2>/dev/null |
+		sed -n 's/^ *|\{0,1\}Depends: linux-headers-\([0-9][^ ]*\)$/\1/p' | head -n1)"
+	[[ -n "$krel" ]] ||
+		die "apt-cache knows no linux-headers-amd64 that depends on a linux-headers-<release> (run apt-get update, or give the release with --release KREL)"
+	printf '%s\n' "$krel"
+}
+
+# stock_headers KREL - print the headers (kbuild) dir of release KREL;
+# linux-headers-KREL is installed when there is none.
+stock_headers() {
+	local krel="$1" d
+	for d in "/usr/src/linux-headers-$krel" "/lib/modules/$krel/build"; do
+		if [[ -f "$d/Makefile" ]]; then
+			printf '%s\n' "$d"
+			return 0
+		fi
+	done
+	apt_install "linux-headers-$krel"
+	[[ -f "/usr/src/linux-headers-$krel/Makefile" ]] ||
+		die "no /usr/src/linux-headers-$krel/Makefile even after installing linux-headers-$krel"
+	printf '%s\n' "/usr/src/linux-headers-$krel"
+}
+
+# check_vermagic KREL KO... - every module was built for release KREL.
+check_vermagic() {
+	local krel="$1" ko magic
+	shift
+	need modinfo:kmod
+	for ko in "$@"; do
+		[[ -f "$ko" ]] || die "$ko was not built"
+		magic="$(modinfo -F vermagic "$ko")" || die "modinfo cannot read $ko"
+		[[ "$magic" == "$krel "* ]] ||
+			die "$ko has vermagic '$magic', not one of release $krel"
+	done
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+	die "scripts/lib/common.sh is a library: source it from a script, do not run it"
+fi

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/lib/make-guest.sh - build a bootable acme kernel and its initramfs
+#
+# usage: scripts/lib/make-guest.sh [--kver 6.12|6.1] [--acme m|y|n] [--no-modules]
+#                           [--arch x86_64|arm64] [--cc gcc|clang]
+#                           [--debug | --kcsan] [VAR=value]...
+#
+# Applies the series (scripts/lib/prepare-tree.sh), configures (scripts/configure),
+# builds the kernel (scripts/lib/build.sh), the acme kselftest as a static binary,
+# and the busybox initramfs with the guest scripts in /acme. Prints the build
+# directory on stdout: its bzImage (arm64: arch/arm64/boot/Image) and BUILD/initramfs.cpio
+# are ready for scripts/boot. Every step is incremental.
+#
+# --debug merges scripts/configs/debug.config: KASAN, UBSAN, lockdep,
+# kmemleak, DEBUG_OBJECTS and fault injection (failslab, fail_page_alloc).
+#
+# --kcsan merges scripts/configs/kcsan.config instead: KCSAN (the data-race
+# detector; "BUG: KCSAN: data-race in ..." in the kernel log), lockdep and
+# DEBUG_ATOMIC_SLEEP. KCSAN excludes KASAN, so it is a kernel of its own and
+# --debug and --kcsan do not combine. Under TCG its guest checks take about
+# 5 times as long as on the plain kernel (6.12 =m: 128 s against 27 s).
+#
+# --arch arm64 cross-builds with Debian's gcc-aarch64-linux-gnu
+# (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-), the kselftest too, and
+# the initramfs gets Debian's busybox-static for arm64. --cc clang builds
+# the kernel with LLVM=1 (Debian's clang and lld); user space stays gcc.
+#
+# The build directory is $ACME_CACHE/build/KVER-ACME[-nomod][-ARCH][-clang]
+# [-debug|-kcsan] (-ARCH only for arm64; with KSRC set: ksrc-NAME-ACME...), or
+# $ACME_BUILD when set.
+# VAR=value arguments (W=1, LLVM=1, ...) go to the kernel's make.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
+	exit 0
+}
+
+build_dir() {
+	local kver="$1" acme="$2" nomod="$3" debug="$4" arch="$5" cc="$6" kcsan="$7" name
+	if [[ -n "${ACME_BUILD:-}" ]]; then
+		printf '%s\n' "$ACME_BUILD"
+		return
+	fi
+	if [[ -n "${KSRC:-}" ]]; then
+		name="ksrc-$(basename "$KSRC")-$acme"
+	else
+		name="$kver-$acme"
+	fi
+	((nomod)) && name+="-nomod"
+	[[ "$arch" == x86_64 ]] || name+="-$arch"
+	[[ "$cc" == gcc ]] || name+="-$cc"
+	((debug)) && name+="-debug"
+	((kcsan)) && name+="-kcsan"
+	printf '%s\n' "$ACME_CACHE/build/$name"
+}
+
+# check_debug_config BUILD - the checkers of the debug profile are on.
+check_debug_config() {
+	local sym
+	local -a missing=()
+	for sym in KASAN UBSAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK \
+		DEBUG_OBJECTS FAULT_INJECTION FAILSLAB FAIL_PAGE_ALLOC \
+		FAULT_INJECTION_DEBUG_FS; do
+		[[ "$(kconfig_get "$1" "$sym")" == y ]] || missing+=("CONFIG_$sym")
+	done
+	((${#missing[@]} == 0)) ||
+		die "the debug profile lacks ${missing[*]} in $1/.config (see its configure log)"
+}
+
+# check_kcsan_config BUILD - the checkers of the KCSAN profile are on.
+check_kcsan_config() {
+	local sym
+	local -a missing=()
+	for sym in KCSAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP; do
+		[[ "$(kconfig_get "$1" "$sym")" == y ]] || missing+=("CONFIG_$sym")
+	done
+	((${#missing[@]} == 0)) ||
+		die "the KCSAN profile lacks ${missing[*]} in $1/.config (HAVE_ARCH_KCSAN and a compiler with -fsanitize=thread are needed; see its configure log)"
+}
+
+main() {
+	local kver="" acme=m nomod=0 debug=0 kcsan=0 arch=x86_64 cc=gcc tree build
+	local -a makevars=() cfgargs=()
+
+	while (($#)); do
+		case "$1" in
+		--kver)
+			kver="$(opt_value "$1" "${2:-}")"
+			shift 2
+			;;
+		--acme)
+			acme="$(opt_value "$1" "${2:-}")"
+			shift 2
+			;;
+		--no-modules)
+			nomod=1
+			shift
+			;;
+		--arch)
+			arch="$(opt_value "$1" "${2:-}")"
+			shift 2
+			;;
+		--cc)
+			cc="$(opt_value "$1" "${2:-}")"
+			shift 2
+			;;
+		--debug)
+			debug=1
+			shift
+			;;
+		--kcsan)
+			kcsan=1
+			shift
+			;;
+		-h | --help) usage ;;
+		*=*)
+			makevars+=("$1")
+			shift
+			;;
+		*) die "unknown argument '$1' (see --help)" ;;
+		esac
+	done
+	kver="$(kver_normalize "$kver")"
+	[[ "$acme" =~ ^[ymn]$ ]] || die "--acme must be y, m or n"
+	((debug + kcsan < 2)) ||
+		die "--debug and --kcsan do not combine (KCSAN excludes KASAN): build them apart"
+	toolchain_vars "$arch" "$cc"
+	makevars=("${TOOLCHAIN_VARS[@]}" "${makevars[@]}")
+	[[ "$arch" == x86_64 ]] || need qemu-system-aarch64:qemu-system-arm
+	need make:make gcc:gcc flex:flex bison:bison bc:bc cpio:cpio \
+		depmod:kmod quilt:quilt
+	need_file /usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev \
+		/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
+	need_static_busybox
+
+	tree="$(timed "tree (get source, apply the series)" \
+		"$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
+	build="$(build_dir "$kver" "$acme" "$nomod" "$debug" "$arch" "$cc" "$kcsan")"
+	cfgargs=(--tree "$tree" --build "$build" --acme "$acme" "${makevars[@]}")
+	((nomod)) && cfgargs+=(--no-modules)
+	((debug)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/debug.config")
+	((kcsan)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/kcsan.config")
+	timed configure "$ACME_ROOT/scripts/configure" "${cfgargs[@]}"
+	((debug == 0)) || check_debug_config "$build"
+	((kcsan == 0)) || check_kcsan_config "$build"
+	timed "kernel build" "$ACME_ROOT/scripts/lib/build.sh" --tree "$tree" \
+		--build "$build" --headers "${makevars[@]}" >/dev/null
+	timed "kselftest build" build_kselftest "$tree" "$build"
+	timed initramfs guest_initramfs "$tree" "$build" "$build/initramfs.cpio" >&2
+	printf '%s\n' "$build"
+}
+
+main "$@"

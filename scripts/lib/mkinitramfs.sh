@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# scripts/lib/mkinitramfs.sh - build the busybox test initramfs (newc cpio).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+	cat <<'EOF'
+Usage: scripts/lib/mkinitramfs.sh --build DIR --out FILE.cpio [--tree DIR]
+                           [--add SRC:DEST]... [--force]
+       scripts/lib/mkinitramfs.sh --release KREL --tree DIR --out FILE.cpio
+                           [--add SRC:DEST]... [--force]
+
+Build an uncompressed newc cpio for booting the kernel built in BUILD:
+  /bin/busybox (static; /bin/sh links to it, /init makes the rest),
+  /init (scripts/lib/guest-init.sh), /bin /sbin /etc /proc /sys /dev /tmp /root
+  /lib/modules /usr/bin /usr/sbin, /dev/console and /dev/null nodes, and
+  when CONFIG_MODULES=y the kernel's modules (make modules_install into the
+  staging tree, plus modules.builtin*) indexed by depmod.
+With --release instead of --build, the image is for a kernel that has no
+build dir here (a distribution's stock kernel, release KREL): the same
+image without make modules_install; the modules are the .ko files given
+with --add under /lib/modules/KREL/ (e.g. /lib/modules/KREL/extra/),
+listed in a modules.order (unless one is added) and indexed by depmod;
+add the kernel's modules.builtin* too if you have them.
+No root needed: the archive is written by the kernel's usr/gen_init_cpio
+from a file list (all entries owned by root).
+
+Options:
+  --build DIR       kernel build dir (after scripts/lib/build.sh)
+  --release KREL    kernel release (uname -r) of a kernel without a build
+                    dir; needs --tree, excludes --build
+  --out FILE        output cpio; the staging tree is kept in FILE-root/
+                    (e.g. out.cpio -> out.cpio-root/) for inspection
+  --tree DIR        kernel source tree (default: BUILD/source); with
+                    --release any kernel tree: only its usr/gen_init_cpio.c
+                    is used
+  --add SRC:DEST    copy file or directory SRC to DEST in the image
+                    (repeatable; DEST ending in / means "into that dir").
+                    Added before depmod runs, so a .ko added under
+                    /lib/modules/<release>/ is indexed too.
+  --force           rebuild even if the output looks up to date
+  -h, --help        show this help
+
+The cpio is only rebuilt when an input is newer than it or the options
+changed (recorded in FILE.args).
+EOF
+}
+
+BUILD="" RELEASE="" OUT="" TREE="" FORCE=0
+ADDS=()
+
+parse_args() {
+	local v
+	while (($# > 0)); do
+		case "$1" in
+		--build | --release | --out | --tree | --add)
+			v="$(opt_value "$1" "${2-}")"
+			case "$1" in
+			--build) BUILD="$v" ;;
+			--release) RELEASE="$v" ;;
+			--out) OUT="$v" ;;
+			--tree) TREE="$v" ;;
+			--add) ADDS+=("$v") ;;
+			esac
+			shift
+			;;
+		--force) FORCE=1 ;;
+		-h | --help) usage && exit 0 ;;
+		*) die "unknown argument '$1' (see --help)" ;;
+		esac
+		shift
+	done
+}
+
+# abspath P - absolute path of P (P's parent dir must exist).
+abspath() { printf '%s/%s\n' "$(cd "$(dirname "$1")" && pwd -P)" "$(basename "$1")"; }
+
+# check_kernel - the kernel the image is for: MODULES, KREL and TREE from
+# the build dir, or from --release and --tree.
+check_kernel() {
+	if [[ -n "$RELEASE" ]]; then
+		[[ -z "$BUILD" ]] || die "--build and --release are exclusive"
+		[[ "$RELEASE" =~ ^[[:alnum:]][[:alnum:]._+~-]*$ ]] ||
+			die "--release '$RELEASE' does not look like a kernel release (uname -r)"
+		[[ -n "$TREE" ]] || die "--release needs --tree DIR (a kernel tree for usr/gen_init_cpio.c)"
+		TREE="$(require_kernel_tree "$TREE")"
+		MODULES=y
+		KREL="$RELEASE"
+		return 0
+	fi
+	[[ -n "$BUILD" ]] || die "missing --build DIR (or --release KREL)"
+	[[ -f "$BUILD/.config" ]] || die "no $BUILD/.config (run scripts/configure and scripts/lib/build.sh)"
+	BUILD="$(cd "$BUILD" && pwd -P)"
+	[[ -n "$TREE" ]] || TREE="$(build_srctree "$BUILD")"
+	TREE="$(require_kernel_tree "$TREE")"
+	MODULES="$(kconfig_get "$BUILD" MODULES)"
+	KREL="$(kernel_release "$BUILD")"
+}
+
+check_args() {
+	[[ -n "$OUT" ]] || die "missing --out FILE"
+	check_kernel
+	mkdir -p -- "$(dirname "$OUT")"
+	OUT="$(abspath "$OUT")"
+	STAGE="$OUT-root"
+	local i src dest
+	for i in "${!ADDS[@]}"; do
+		[[ "${ADDS[$i]}" == *:* ]] || die "--add needs SRC:DEST (got '${ADDS[$i]}')"
+		src="${ADDS[$i]%%:*}"
+		dest="${ADDS[$i]#*:}"
+		[[ -e "$src" ]] || die "--add source '$src' does not exist"
+		[[ "$dest" == /* ]] || die "--add destination must be absolute (got '$dest')"
+		ADDS[i]="$(abspath "$src"):$dest"
+	done
+	GUEST_INIT="$ACME_ROOT/scripts/lib/guest-init.sh"
+	[[ -f "$GUEST_INIT" ]] || die "missing $GUEST_INIT"
+}
+
+# signature - the options and identity of the inputs (for up-to-date checks).
+signature() {
+	printf 'format 1\nbuild %s\ntree %s\nrelease %s\nmodules %s\n' \
+		"$BUILD" "$TREE" "$KREL" "$MODULES"
+	printf 'add %s\n' "${ADDS[@]}"
+}
+
+# inputs - files and dirs whose mtimes matter.
+inputs() {
+	printf '%s\n' "$ACME_BUSYBOX" "$GUEST_INIT" "${ADDS[@]%%:*}"
+	[[ -n "$BUILD" ]] || return 0
+	printf '%s\n' "$BUILD/.config" "$BUILD/include/config/kernel.release"
+	[[ "$MODULES" != y ]] || find "$BUILD" -path "$STAGE" -prune -o -name '*.ko' -type f -print
+}
+
+up_to_date() {
+	((FORCE == 0)) && [[ -s "$OUT" && -f "$OUT.args" ]] || return 1
+	cmp -s -- "$OUT.args" <(signature) || return 1
+	local f newer
+	while read -r f; do
+		newer="$(find "$f" -newer "$OUT" -print -quit 2>/dev/null)"
+		[[ -z "$newer" ]] || return 1
+	done < <(inputs)
+	return 0
+}
+
+stage_base() {
+	local d
+	rm -rf -- "$STAGE"
+	for d in bin sbin etc proc sys dev tmp root run lib/modules usr/bin usr/sbin; do
+		mkdir -p -- "$STAGE/$d"
+	done
+	chmod 1777 "$STAGE/tmp"
+	chmod 0700 "$STAGE/root"
+	install -m 0755 -- "$ACME_BUSYBOX" "$STAGE/bin/busybox"
+	ln -s busybox "$STAGE/bin/sh"
+	install -m 0755 -- "$GUEST_INIT" "$STAGE/init"
+	# nobody: the guest checks run the kselftest unprivileged with su.
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' \
+		>"$STAGE/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$STAGE/etc/group"
+	printf 'export PS1='\''acme:\\w# '\''\n' >"$STAGE/etc/profile"
+	# kselftest's runner.sh calls GNU timeout with --foreground, which
+	# busybox's lacks; busybox --install at boot leaves this file alone.
+	# shellcheck disable=SC2016 # $1 and $@ are the guest sh's
+	printf '#!/bin/sh\n[ "$1" = --foreground ] && shift\nexec /bin/busybox timeout "$@"\n' \
+		>"$STAGE/usr/bin/timeout"
+	chmod 0755 "$STAGE/usr/bin/timeout"
+}
+
+stage_modules() {
+	[[ "$MODULES" == y ]] || return 0
+	if [[ -z "$BUILD" ]]; then
+		mkdir -p -- "$STAGE/lib/modules/$KREL"
+		return 0
+	fi
+	local mlog="$OUT.modules_install.log"
+	make -C "$TREE" O="$BUILD" INSTALL_MOD_PATH="$STAGE" DEPMOD=true \
+		modules_install >"$mlog" 2>&1 || {
+		tail -n 40 "$mlog" >&2
+		die "make modules_install failed (log: $mlog)"
+	}
+	local mdir="$STAGE/lib/modules/$KREL" f
+	mkdir -p -- "$mdir"
+	for f in "$BUILD"/modules.builtin*; do
+		[[ -f "$f" && ! -e "$mdir/$(basename "$f")" ]] && cp -- "$f" "$mdir/"
+	done
+	rm -f -- "$mdir/build" "$mdir/source"
+}
+
+# stage_add SRC DEST - copy one --add entry into the staging tree.
+stage_add() {
+	local src="$1" dest="$2"
+	if [[ -d "$src" ]]; then
+		mkdir -p -- "$STAGE$dest"
+		cp -a -- "$src/." "$STAGE$dest/"
+	elif [[ "$dest" == */ ]]; then
+		mkdir -p -- "$STAGE$dest"
+		cp -a -- "$src" "$STAGE$dest"
+	else
+		mkdir -p -- "$(dirname "$STAGE$dest")"
+		cp -a -- "$src" "$STAGE$dest"
+	fi
+}
+
+stage_adds() {
+	local a
+	for a in "${ADDS[@]}"; do
+		stage_add "${a%%:*}" "${a#*:}"
+	done
+}
+
+# release_modules_order - with --release, a modules.order listing the
+# added modules unless one was added (make modules_install writes it).
+release_modules_order() {
+	local mdir="$STAGE/lib/modules/$KREL"
+	[[ -n "$RELEASE" && ! -e "$mdir/modules.order" ]] || return 0
+	(cd "$mdir" && find . -name '*.ko*' -type f -printf '%P\n' | LC_ALL=C sort) \
+		>"$mdir/modules.order"
+}
+
+run_depmod() {
+	[[ "$MODULES" == y ]] || return 0
+	depmod -b "$STAGE" "$KREL" || die "depmod -b $STAGE $KREL failed"
+}
+
+# cpio_list - gen_init_cpio entries for the staging tree plus device nodes.
+cpio_list() {
+	echo "# generated by scripts/lib/mkinitramfs.sh"
+	(cd "$STAGE" && find . -mindepth 1 -printf '%P\t%y\t%m\t%l\n') | LC_ALL=C sort |
+		while IFS=$'\t' read -r path type mode target; do
+			[[ "$path" != *[[:space:]]* ]] ||
+				die "file name with whitespace not supported in the image: '$path'"
+			case "$type" in
+			d) echo "dir /$path $mode 0 0" ;;
+			f) echo "file /$path $STAGE/$path $mode 0 0" ;;
+			l) echo "slink /$path $target 777 0 0" ;;
+			*) die "unsupported file type '$type' in the image: /$path" ;;
+			esac
+		done
+	# after the walk, which emitted "dir /dev"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+}
+
+# gen_init_cpio_bin - the kernel's helper, built on the fly if missing.
+gen_init_cpio_bin() {
+	if [[ -n "$BUILD" && -x "$BUILD/usr/gen_init_cpio" ]]; then
+		echo "$BUILD/usr/gen_init_cpio"
+		return 0
+	fi
+	local src="$TREE/usr/gen_init_cpio.c" bin
+	bin="$ACME_CACHE/bin/gen_init_cpio-$(sha256sum <"$src" | cut -c1-16)"
+	if [[ ! -x "$bin" ]]; then
+		need gcc:gcc
+		mkdir -p -- "$(dirname "$bin")"
+		gcc -O2 -o "$bin.tmp" "$src" || die "cannot compile $src"
+		mv -f -- "$bin.tmp" "$bin"
+	fi
+	echo "$bin"
+}
+
+write_cpio() {
+	local gen list="$OUT.list"
+	gen="$(gen_init_cpio_bin)"
+	cpio_list >"$list"
+	"$gen" "$list" >"$OUT.tmp" || die "gen_init_cpio failed (list: $list)"
+	mv -f -- "$OUT.tmp" "$OUT"
+}
+
+main() {
+	parse_args "$@"
+	check_args
+	if [[ -n "$BUILD" && "$(build_arch "$BUILD")" == arm64 ]]; then
+		ACME_BUSYBOX="$(need_busybox_arm64)"
+	else
+		need_static_busybox
+	fi
+	if up_to_date; then
+		log "initramfs up to date: $OUT"
+		return 0
+	fi
+	[[ "$MODULES" != y ]] || need depmod:kmod
+	log "building initramfs $OUT (kernel $KREL, modules: $MODULES)"
+	rm -f -- "$OUT.args"
+	stage_base
+	stage_modules
+	stage_adds
+	release_modules_order
+	run_depmod
+	write_cpio
+	signature >"$OUT.args"
+	local nmod=0
+	[[ "$MODULES" != y ]] || nmod="$(find "$STAGE/lib/modules" -name '*.ko*' | wc -l)"
+	log "wrote $OUT ($(du -k "$OUT" | cut -f1) KiB, $nmod modules)"
+}
+
+main "$@"

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/lib/prepare-tree.sh - a kernel tree with the acme series applied
+#
+# usage: scripts/lib/prepare-tree.sh [--kver 6.12|6.1]
+#
+# Prints the path of the patched tree on stdout. With KSRC=/path the series
+# is applied to that tree in place (a dirty or already patched tree is
+# refused). Otherwise the tree is $ACME_CACHE/tree/linux-KVER, a hard-linked
+# copy of the pristine Debian source (scripts/lib/get-source.sh) that keeps a quilt
+# stack, so the series is re-applied only when patches/ or series changed.
+# Do not edit its files in place: edit the sources and run scripts/loop.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
+	exit 0
+}
+
+# cached_tree KVER - the cache copy of the pristine tree, made once.
+cached_tree() {
+	local kver="$1" pristine tree tmp
+	tree="$ACME_CACHE/tree/linux-$kver"
+	if [[ ! -f "$tree/Makefile" ]]; then
+		pristine="$("$ACME_ROOT/scripts/lib/get-source.sh" --kver "$kver")"
+		tmp="$tree.tmp.$$"
+		mkdir -p "$ACME_CACHE/tree"
+		rm -rf "$tmp"
+		# Hard links: a copy in a second, not eight. Nothing writes a file
+		# of the tree in place: quilt and patch replace the files they
+		# change, and builds write to O= directories only.
+		log "linking $pristine to $tree"
+		cp -al "$pristine" "$tmp"
+		mv "$tmp" "$tree"
+	fi
+	printf '%s\n' "$tree"
+}
+
+main() {
+	local kver="" tree
+
+	while (($#)); do
+		case "$1" in
+		--kver)
+			kver="$(opt_value "$1" "${2:-}")"
+			shift 2
+			;;
+		-h | --help) usage ;;
+		*) die "unknown argument '$1' (see --help)" ;;
+		esac
+	done
+	kver="$(kver_normalize "$kver")"
+
+	if [[ -n "${KSRC:-}" ]]; then
+		tree="$(require_kernel_tree "$KSRC")"
+	else
+		tree="$(cached_tree "$kver")"
+	fi
+	"$ACME_ROOT/scripts/apply-series" --tree "$tree"
+	printf '%s\n' "$tree"
+}
+
+main "$@"
