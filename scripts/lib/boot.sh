@@ -42,7 +42,7 @@ panic, QEMU error); 1 on usage errors.
 EOF
 }
 
-KERNEL="" INITRD="" RUN="" SHELL_MODE=0 TIMEOUT=300 SMP=2 MEM=512 ARCH=x86_64
+KERNEL="" INITRD="" RUN="" SHELL_MODE=0 TIMEOUT=300 SMP=2 MEM=512
 APPEND="" LOG="" ACCEL="${ACME_ACCEL:-}"
 EXIT_TIMEOUT=124 EXIT_NOREPORT=125
 
@@ -98,30 +98,29 @@ check_args() {
 # image_arch IMAGE - arm64 for an arm64 Image (magic "ARMd" at offset 56),
 # else x86_64.
 image_arch() {
-	if [[ "$(dd if="$1" bs=1 skip=56 count=4 2>/dev/null)" == ARMd ]]; then
+	if [[ "$(od -An -c -j 56 -N 4 -- "$1" | tr -d ' ')" == ARMd ]]; then
 		echo arm64
 	else
 		echo x86_64
 	fi
 }
 
-# qemu_base ACCEL - the QEMU command line shared by all boots (no console).
+# qemu_base ACCEL - the QEMU command line shared by all boots (no console),
+# from the ARCH_* table of the guest's architecture.
 qemu_base() {
-	if [[ "$ARCH" == arm64 ]]; then
-		# QEMU's virt board: PL011 UART, GICv2, PSCI to power off
-		QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a57 -nodefaults
-			-no-user-config -display none -no-reboot -m "$MEM"
-			-smp "$SMP" -kernel "$KERNEL" -accel tcg)
-		return 0
+	QEMU=("$ARCH_QEMU" -nodefaults -no-user-config -display none -no-reboot
+		-m "$MEM" -kernel "$KERNEL")
+	[[ -z "$ARCH_MACHINE" ]] || QEMU+=(-M "$ARCH_MACHINE")
+	if ((ARCH_SMP_SOCKETS)); then
+		QEMU+=(-smp "cpus=$SMP,sockets=$SMP")
+	else
+		QEMU+=(-smp "$SMP")
 	fi
-	# one socket per CPU: SeaBIOS' MP table (this kernel has no ACPI) lists
-	# only the first CPU of each socket
-	QEMU=(qemu-system-x86_64 -nodefaults -no-user-config -display none
-		-no-reboot -m "$MEM" -smp "cpus=$SMP,sockets=$SMP" -kernel "$KERNEL")
 	if [[ "$1" == kvm ]]; then
 		QEMU+=(-accel kvm -cpu "${ACME_KVM_CPU:-host}")
 	else
 		QEMU+=(-accel tcg)
+		[[ -z "$ARCH_CPU" ]] || QEMU+=(-cpu "$ARCH_CPU")
 	fi
 }
 
@@ -182,9 +181,9 @@ choose_accel() {
 		log "accelerator: $ACCEL (forced)"
 		return 0
 	fi
-	if [[ "$ARCH" == arm64 ]]; then
+	if ((ARCH_KVM == 0)); then
 		ACCEL=tcg
-		log "accelerator: tcg (an arm64 guest on an $(uname -m) host)"
+		log "accelerator: tcg (an $ARCH_NAME guest on an $(uname -m) host)"
 		return 0
 	fi
 	local t0 ms
@@ -204,8 +203,7 @@ choose_accel() {
 }
 
 cmdline() {
-	local c="console=ttyS0 panic=-1"
-	[[ "$ARCH" != arm64 ]] || c="console=ttyAMA0 panic=-1"
+	local c="console=$ARCH_CONSOLE panic=-1"
 	if ((SHELL_MODE)); then
 		c+=" acmeguest.shell=1"
 	elif [[ -n "$RUN" ]]; then
@@ -269,12 +267,8 @@ boot_run() {
 main() {
 	parse_args "$@"
 	check_args
-	ARCH="$(image_arch "$KERNEL")"
-	if [[ "$ARCH" == arm64 ]]; then
-		need qemu-system-aarch64:qemu-system-arm timeout:coreutils
-	else
-		need qemu-system-x86_64:qemu-system-x86 timeout:coreutils
-	fi
+	arch_load "$(image_arch "$KERNEL")"
+	need "$ARCH_QEMU:$ARCH_QEMU_PKG" timeout:coreutils
 	if [[ -n "$LOG" ]]; then
 		mkdir -p -- "$(dirname "$LOG")"
 		LOG="$(cd "$(dirname "$LOG")" && pwd -P)/$(basename "$LOG")"

@@ -61,7 +61,6 @@ HEADERS=""
 TREE=""
 KSBUILD=""
 STAGED=""
-MODULES=(acme_core acme hello)
 
 parse_args() {
 	while (($#)); do
@@ -152,7 +151,7 @@ build_modules() {
 	if grep -i 'warning:' "$blog" >&2; then
 		die "the module build printed the warnings above (log: $blog)"
 	fi
-	for m in "${MODULES[@]}"; do
+	for m in "${ACME_MODULES[@]}"; do
 		kos+=("$work/drivers/char/acme/$m.ko")
 	done
 	check_vermagic "$KREL" "${kos[@]}"
@@ -200,7 +199,6 @@ selftest_kver() {
 build_selftest() {
 	local kver
 	kver="$(selftest_kver)"
-	need_file /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 	TREE="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
 	KSBUILD="$ACME_CACHE/distro/kselftest-$kver"
 	build_kselftest "$TREE" "$KSBUILD"
@@ -209,7 +207,7 @@ build_selftest() {
 make_initramfs() {
 	local m
 	local -a adds=()
-	for m in "${MODULES[@]}"; do
+	for m in "${ACME_MODULES[@]}"; do
 		adds+=(--add "$STAGED/$m.ko:/lib/modules/$KREL/extra/")
 	done
 	for m in modules.builtin modules.builtin.modinfo; do

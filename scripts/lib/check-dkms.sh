@@ -42,7 +42,6 @@ usage() {
 
 # dkms.conf installs the modules there (DKMS uses it on Debian in any case)
 DEST=updates/dkms
-MODULES=(acme_core acme hello)
 KREL=""
 VER=""
 WORK=""
@@ -182,7 +181,7 @@ status_is() {
 # installed_modules - the three modules in DEST, built for KREL.
 installed_modules() {
 	local m ko magic
-	for m in "${MODULES[@]}"; do
+	for m in "${ACME_MODULES[@]}"; do
 		ko="/lib/modules/$KREL/$DEST/$m.ko"
 		[[ -f "$ko" ]] || {
 			echo "missing: $ko"
@@ -241,7 +240,7 @@ main() {
 	step "dkms build for $KREL" dkms build -m acme -v "$VER" -k "$KREL"
 	step "dkms install for $KREL" dkms install -m acme -v "$VER" -k "$KREL"
 	step "dkms status says installed" status_is installed
-	step "${MODULES[*]} in /lib/modules/$KREL/$DEST with vermagic $KREL" installed_modules
+	step "${ACME_MODULES[*]} in /lib/modules/$KREL/$DEST with vermagic $KREL" installed_modules
 	step "dkms remove --all" dkms remove "acme/$VER" --all
 	step "nothing of acme/$VER is left in DKMS or /lib/modules/$KREL" nothing_left
 	step "/lib/modules/$KREL and /usr/src are as before" host_restored

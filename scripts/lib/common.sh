@@ -66,6 +66,80 @@ ACME_CACHE="${ACME_CACHE:-$HOME/.cache/acme}"
 CCACHE_DIR="${CCACHE_DIR:-$ACME_CACHE/ccache}"
 export ACME_ROOT ACME_CACHE CCACHE_DIR
 
+# The kernels the series supports, newest (the default) first, the modules
+# it builds, and the architectures the harness boots (one table each in
+# scripts/lib/arch/).
+ACME_KVERS=(6.12 6.1)
+# shellcheck disable=SC2034 # read by the sourcing scripts
+ACME_MODULES=(acme_core acme hello)
+ACME_ARCHS=(x86_64 arm64)
+
+# acme_env_help - every environment variable and cache directory of the
+# harness, for --help.
+acme_env_help() {
+	cat <<EOF
+Environment:
+  KSRC=DIR              use the kernel tree DIR instead of Debian's linux-source
+  ACME_KVER=V           default --kver (${ACME_KVERS[*]}; default ${ACME_KVERS[0]})
+  ACME_CACHE=DIR        cache root (default \$HOME/.cache/acme; now $ACME_CACHE)
+  ACME_BUILD=DIR        build directory of make-guest (default under ACME_CACHE/build)
+  ACME_JOBS=N           parallel make jobs (default: nproc)
+  ACME_CCACHE=0         build without ccache
+  CCACHE_DIR=DIR        ccache directory (default ACME_CACHE/ccache)
+  ACME_ACCEL=kvm|tcg    force QEMU's accelerator (default: probe KVM, else TCG)
+  ACME_KVM_PROBE_SECS=N seconds the KVM probe boot may take (default 10)
+  ACME_KVM_CPU=MODEL    -cpu with KVM (default host)
+  ACME_BUSYBOX=PATH     static busybox for the initramfs (default /bin/busybox)
+Cache directories, under ACME_CACHE:
+  src/      Debian's linux-source trees, extracted     tree/   trees with the series applied
+  build/    kernel build directories (O=)              ccache/ compiler cache
+  busybox/  busybox-static of foreign architectures    logs/   logs of scripts/test and matrix
+  distro/   Debian's stock kernel and headers          git/    git trees of the apply checks
+  uapi/     installed uapi headers                     bench/  scripts/bench results
+  mutate/   scripts/mutate work trees                  bin/    helper programs
+EOF
+}
+
+# usage_exit - print the header comment of the running script (from line 4
+# to "set -euo"), then the environment, and exit 0.
+usage_exit() {
+	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0" | sed '$d'
+	acme_env_help
+	exit 0
+}
+
+# arch_load ARCH - set the ARCH_* facts of ARCH from scripts/lib/arch/ARCH.sh.
+arch_load() {
+	local a
+	for a in "${ACME_ARCHS[@]}"; do
+		if [[ "$1" == "$a" ]]; then
+			# shellcheck source=scripts/lib/arch/x86_64.sh
+			. "$ACME_ROOT/scripts/lib/arch/$1.sh"
+			# shellcheck disable=SC2034 # read by the sourcing scripts
+			ARCH_NAME="$1"
+			return 0
+		fi
+	done
+	die "unknown architecture '$1': use one of ${ACME_ARCHS[*]}"
+}
+
+# arch_cc - the C compiler for the user-space programs of ARCH_NAME's guest.
+arch_cc() {
+	printf '%sgcc\n' "$ARCH_CROSS"
+}
+
+# need_arch_toolchain - ARCH_NAME's compiler and static libc are installed.
+need_arch_toolchain() {
+	local cc libc
+	cc="$(arch_cc)"
+	need "$cc:$ARCH_CC_PKG"
+	libc="$("$cc" -print-file-name=libc.a)"
+	[[ "$libc" == /* && -f "$libc" ]] || apt_install "$ARCH_LIBC_PKG"
+	libc="$("$cc" -print-file-name=libc.a)"
+	[[ "$libc" == /* && -f "$libc" ]] ||
+		die "$cc finds no static libc (libc.a) even after installing $ARCH_LIBC_PKG"
+}
+
 log() { printf 'acme: %s\n' "$*" >&2; }
 warn() { printf 'acme: warning: %s\n' "$*" >&2; }
 die() {
@@ -197,10 +271,14 @@ kver_normalize() {
 	local v="${1:-${ACME_KVER:-6.12}}"
 	v="${v#v}"
 	v="${v#linux-source-}"
-	case "$v" in
-	6.12 | 6.1) printf '%s\n' "$v" ;;
-	*) die "unsupported kernel version '$v' (supported: 6.12, 6.1)" ;;
-	esac
+	local k
+	for k in "${ACME_KVERS[@]}"; do
+		if [[ "$v" == "$k" ]]; then
+			printf '%s\n' "$v"
+			return 0
+		fi
+	done
+	die "unsupported kernel version '$v': use one of ${ACME_KVERS[*]} (or KSRC=DIR for another tree)"
 }
 
 # acme_jobs - number of parallel make jobs.
@@ -244,21 +322,20 @@ make_var() {
 # kernel build for ARCH (x86_64, or arm64 cross-built) with CC (gcc, or
 # clang and lld with LLVM=1), after making sure the compiler is there.
 toolchain_vars() {
+	local v
 	TOOLCHAIN_VARS=()
-	case "$1" in
-	x86_64 | arm64) ;;
-	*) die "the architecture must be x86_64 or arm64, not '$1'" ;;
-	esac
-	[[ "$1" == x86_64 ]] || TOOLCHAIN_VARS+=("ARCH=$1")
+	arch_load "$1"
 	case "$2" in
 	gcc)
-		if [[ "$1" == arm64 ]]; then
-			need aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
-			TOOLCHAIN_VARS+=(CROSS_COMPILE=aarch64-linux-gnu-)
-		fi
+		TOOLCHAIN_VARS+=("${ARCH_MAKE[@]}")
+		[[ -z "$ARCH_CROSS" ]] || need "$(arch_cc):$ARCH_CC_PKG"
 		;;
 	clang)
+		# LLVM=1 cross-compiles by itself: ARCH= of the table only.
 		need clang:clang ld.lld:lld llvm-ar:llvm
+		for v in "${ARCH_MAKE[@]}"; do
+			[[ "$v" == CROSS_COMPILE=* ]] || TOOLCHAIN_VARS+=("$v")
+		done
 		TOOLCHAIN_VARS+=(LLVM=1)
 		;;
 	*) die "the compiler must be gcc or clang, not '$2'" ;;
@@ -422,14 +499,12 @@ build_example() {
 # applied), statically linked, against the uapi headers made in BUILD (no
 # kernel build needed: `make headers` works without a .config).
 build_kselftest() {
-	local tree="$1" build="$2" cc=gcc
+	local tree="$1" build="$2" cc libgcc32
 	local -a vars=()
-	if [[ -f "$build/.config" && "$(build_arch "$build")" == arm64 ]]; then
-		need aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
-		need_file /usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
-		vars=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
-		cc=aarch64-linux-gnu-gcc
-	fi
+	arch_load "$(build_arch "$build")"
+	need_arch_toolchain
+	cc="$(arch_cc)"
+	vars=("${ARCH_MAKE[@]}")
 	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
 	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
 	# What `make kselftest-install` runs after `make headers`: the test in
@@ -448,12 +523,14 @@ build_kselftest() {
 	"$cc" -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
 		"$ACME_ROOT/scripts/lib/guest/failnth.c" >&2 ||
 		die "scripts/lib/guest/failnth.c does not build"
-	[[ "$cc" == gcc ]] || return 0
+	((ARCH_COMPAT32)) || return 0
 	# The same kselftest as an i386 program, for compat_ioctl and the
 	# compat syscalls of a 64-bit kernel (no -Werror: the kernel's
-	# kselftest_harness.h casts pointers to 64-bit integers).
-	need_file /usr/lib32/libc.a:libc6-dev-i386 \
-		/usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a:lib32gcc-12-dev
+	# kselftest_harness.h casts pointers to 64-bit integers). Debian names
+	# the 32-bit libgcc after gcc's major version (lib32gcc-12-dev).
+	libgcc32="$(gcc -m32 -print-libgcc-file-name)"
+	[[ -f "$libgcc32" && -f "$(gcc -m32 -print-file-name=libc.a)" ]] ||
+		apt_install libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev"
 	gcc -m32 -static -O2 -Wall -isystem "$build/usr/include" \
 		-o "$build/kselftest/drivers/acme/acme_test32" \
 		"$tree/tools/testing/selftests/drivers/acme/acme_test.c" \
@@ -496,7 +573,7 @@ guest_initramfs() {
 # build_arch BUILD - the architecture of the kernel in BUILD: arm64 or
 # x86_64, from its .config.
 build_arch() {
-	if [[ "$(kconfig_get "$1" ARM64)" == y ]]; then
+	if [[ -f "$1/.config" && "$(kconfig_get "$1" ARM64)" == y ]]; then
 		echo arm64
 	else
 		echo x86_64
@@ -506,11 +583,8 @@ build_arch() {
 # kernel_image BUILD - the image scripts/lib/boot.sh takes: arch/arm64/boot/Image
 # or arch/x86/boot/bzImage.
 kernel_image() {
-	if [[ "$(build_arch "$1")" == arm64 ]]; then
-		printf '%s\n' "$1/arch/arm64/boot/Image"
-	else
-		printf '%s\n' "$1/arch/x86/boot/bzImage"
-	fi
+	arch_load "$(build_arch "$1")"
+	printf '%s\n' "$1/$ARCH_IMAGE"
 }
 
 # An oops panics the guest (oops=panic), so that it ends the run at once.

@@ -7,6 +7,7 @@ set -euo pipefail
 usage() {
 	cat <<'EOF'
 Usage: scripts/lib/get-source.sh [--kver 6.12|6.1]
+       scripts/lib/get-source.sh --check DIR
 
 Print (on stdout, and nothing else) the path of the pristine kernel tree
 $ACME_CACHE/src/linux-source-KVER, extracting it from Debian's
@@ -17,23 +18,34 @@ dir that is renamed into place, and a stamp file
 interrupted extraction is redone. Never build inside the printed tree:
 use O=BUILD.
 
+With KSRC set, or with --check DIR, it extracts nothing: it checks that
+the tree exists and is the top of a Linux 6.12 or 6.1 source tree, and
+prints its absolute path (or fails with "acme: error: ...").
+
 Options:
   --kver V     6.12 or 6.1 (default: $ACME_KVER, else 6.12)
+  --check DIR  check DIR as above and print its absolute path
   -h, --help   show this help
 
 Environment:
-  KSRC         use this kernel tree instead (validated, printed as is)
+  KSRC         use this kernel tree instead (checked, printed)
   ACME_CACHE   cache dir (default ~/.cache/acme)
 EOF
 }
 
-KVER=""
+KVER="" CHECK=""
+# The kernel versions the series applies to.
+SUPPORTED="6.12 6.1"
 
 parse_args() {
 	while (($# > 0)); do
 		case "$1" in
 		--kver)
 			KVER="$(opt_value "$1" "${2-}")"
+			shift
+			;;
+		--check)
+			CHECK="$(opt_value "$1" "${2-}")"
 			shift
 			;;
 		-h | --help) usage && exit 0 ;;
@@ -43,11 +55,32 @@ parse_args() {
 	done
 }
 
-# from_ksrc - print $KSRC after checking it is a kernel tree.
-from_ksrc() {
-	is_kernel_tree "$KSRC" ||
-		die "KSRC='$KSRC' does not look like a kernel tree (needs Makefile with 'VERSION =' and Kconfig)"
-	(cd "$KSRC" && pwd -P)
+# tree_version DIR - VERSION.PATCHLEVEL from DIR's top Makefile.
+tree_version() {
+	local v p
+	v="$(sed -n 's/^VERSION = *//p' "$1/Makefile" | head -n1)"
+	p="$(sed -n 's/^PATCHLEVEL = *//p' "$1/Makefile" | head -n1)"
+	printf '%s.%s\n' "$v" "$p"
+}
+
+# check_tree DIR LABEL FIX - print DIR's absolute path after checking that
+# it is the top of a kernel tree of a supported version; LABEL names DIR and
+# FIX says what to do in the error messages.
+check_tree() {
+	local dir="$1" label="$2" fix="$3" v s
+	[[ -n "$dir" ]] || die "$label is empty; $fix"
+	[[ -e "$dir" ]] || die "$label does not exist; $fix"
+	[[ -d "$dir" ]] || die "$label is not a directory; $fix"
+	is_kernel_tree "$dir" ||
+		die "$label is not the top of a kernel source tree (no Makefile with 'VERSION =', or no Kconfig); $fix"
+	v="$(tree_version "$dir")"
+	for s in $SUPPORTED; do
+		if [[ "$v" == "$s" ]]; then
+			(cd "$dir" && pwd -P)
+			return 0
+		fi
+	done
+	die "$label is Linux $v, which acme does not support (the series applies to ${SUPPORTED// / and }); $fix"
 }
 
 # tarball_id TARBALL - size and mtime, recorded in the stamp.
@@ -141,8 +174,14 @@ ensure_tree() {
 
 main() {
 	parse_args "$@"
+	if [[ -n "$CHECK" ]]; then
+		check_tree "$CHECK" "kernel tree '$CHECK'" \
+			"give the top of a Linux ${SUPPORTED// / or } source tree"
+		return 0
+	fi
 	if [[ -n "${KSRC:-}" ]]; then
-		from_ksrc
+		check_tree "$KSRC" "KSRC=$KSRC" \
+			"set KSRC to the top of a Linux ${SUPPORTED// / or } source tree, or unset it to use Debian's linux-source"
 		return 0
 	fi
 	KVER="$(kver_normalize "$KVER")"

@@ -131,11 +131,10 @@ main() {
 		die "--debug and --kcsan do not combine (KCSAN excludes KASAN): build them apart"
 	toolchain_vars "$arch" "$cc"
 	makevars=("${TOOLCHAIN_VARS[@]}" "${makevars[@]}")
-	[[ "$arch" == x86_64 ]] || need qemu-system-aarch64:qemu-system-arm
+	need "$ARCH_QEMU:$ARCH_QEMU_PKG"
 	need make:make gcc:gcc flex:flex bison:bison bc:bc cpio:cpio \
 		depmod:kmod quilt:quilt
-	need_file /usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev \
-		/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
+	need_file /usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
 	need_static_busybox
 
 	tree="$(timed "tree (get source, apply the series)" \

@@ -6,8 +6,8 @@
 # usage: scripts/lib/prepare-tree.sh [--kver 6.12|6.1]
 #
 # Prints the path of the patched tree on stdout. With KSRC=/path the series
-# is applied to that tree in place (a dirty or already patched tree is
-# refused). Otherwise the tree is $ACME_CACHE/tree/linux-KVER, a hard-linked
+# is applied to that tree in place (it must be Linux 6.12 or 6.1; a dirty
+# or already patched tree is refused). Otherwise the tree is $ACME_CACHE/tree/linux-KVER, a hard-linked
 # copy of the pristine Debian source (scripts/lib/get-source.sh) that keeps a quilt
 # stack, so the series is re-applied only when patches/ or series changed.
 # Do not edit its files in place: edit the sources and run scripts/loop.
@@ -55,7 +55,8 @@ main() {
 	kver="$(kver_normalize "$kver")"
 
 	if [[ -n "${KSRC:-}" ]]; then
-		tree="$(require_kernel_tree "$KSRC")"
+		# checks that KSRC exists and is a Linux 6.12 or 6.1 tree
+		tree="$("$ACME_ROOT/scripts/lib/get-source.sh")"
 	else
 		tree="$(cached_tree "$kver")"
 	fi

@@ -1,0 +1,103 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/lib/ktap.sh - the one KTAP writer and reader of the acme harness
+#
+# POSIX sh, so that both the host's bash scripts and the guest's busybox sh
+# source it (in the guest it is /acme/ktap.sh). The format is the kernel's
+# (Documentation/dev-tools/ktap.rst): results are "ok N - name",
+# "not ok N - name" and "ok N - name # SKIP reason"; "# ..." lines are
+# diagnostics.
+#
+#   ktap_ok NAME                one passed test
+#   ktap_not_ok NAME [WHY...]   one failed test, each WHY as "# " lines
+#   ktap_skip NAME REASON       one skipped test and why
+#   ktap_diag TEXT              TEXT as "# " lines
+#   ktap_relay PREFIX           read KTAP on stdin: each result becomes one
+#                               result here, named "PREFIX: name"; its
+#                               diagnostics follow, prefixed too
+#   ktap_end                    the plan "1..N" and "# N passed, N failed,
+#                               N skipped"; fails when a test failed
+#   ktap_summary                the last line "N passed, N failed" (after
+#                               "N skipped (...)" when some were)
+#
+# KTAP_N, KTAP_PASSED, KTAP_FAILED and KTAP_SKIPPED count the results. In
+# bash, ktap_relay at the end of a pipeline needs `shopt -s lastpipe` for
+# its counts to reach the caller.
+
+KTAP_N=0
+KTAP_PASSED=0
+KTAP_FAILED=0
+KTAP_SKIPPED=0
+
+ktap_diag() {
+	printf '%s\n' "$1" | sed 's/^/# /'
+}
+
+ktap_ok() {
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_PASSED=$((KTAP_PASSED + 1))
+	printf 'ok %d - %s\n' "$KTAP_N" "$1"
+}
+
+ktap_not_ok() {
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_FAILED=$((KTAP_FAILED + 1))
+	printf 'not ok %d - %s\n' "$KTAP_N" "$1"
+	shift
+	for _ktap_why in "$@"; do
+		ktap_diag "$_ktap_why"
+	done
+}
+
+ktap_skip() {
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_SKIPPED=$((KTAP_SKIPPED + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$KTAP_N" "$1" "$2"
+}
+
+# _ktap_name REST - a result's description: REST is what follows "ok N" or
+# "not ok N", with or without the " - " separator.
+_ktap_name() {
+	_ktap_r="${1# }"
+	_ktap_r="${_ktap_r#- }"
+	printf '%s\n' "$_ktap_r"
+}
+
+ktap_relay() {
+	_ktap_p="$1"
+	while IFS= read -r _ktap_l; do
+		_ktap_l="${_ktap_l%"$(printf '\r')"}"
+		case "$_ktap_l" in
+		"not ok "[0-9]*)
+			_ktap_l="${_ktap_l#not ok }"
+			ktap_not_ok "$_ktap_p: $(_ktap_name "${_ktap_l#"${_ktap_l%%[!0-9]*}"}")"
+			;;
+		"ok "[0-9]*"# SKIP"*)
+			_ktap_l="${_ktap_l#ok }"
+			_ktap_l="$(_ktap_name "${_ktap_l#"${_ktap_l%%[!0-9]*}"}")"
+			_ktap_why="${_ktap_l#*# SKIP}"
+			ktap_skip "$_ktap_p: ${_ktap_l%% # SKIP*}" "${_ktap_why# }"
+			;;
+		"ok "[0-9]*)
+			_ktap_l="${_ktap_l#ok }"
+			ktap_ok "$_ktap_p: $(_ktap_name "${_ktap_l#"${_ktap_l%%[!0-9]*}"}")"
+			;;
+		"# "*) printf '# %s: %s\n' "$_ktap_p" "${_ktap_l#\# }" ;;
+		esac
+	done
+	return 0
+}
+
+ktap_end() {
+	printf '1..%d\n' "$KTAP_N"
+	printf '# %d passed, %d failed, %d skipped\n' "$KTAP_PASSED" "$KTAP_FAILED" \
+		"$KTAP_SKIPPED"
+	[ "$KTAP_FAILED" -eq 0 ]
+}
+
+ktap_summary() {
+	[ "$KTAP_SKIPPED" -eq 0 ] ||
+		printf '%d skipped (each with its reason above)\n' "$KTAP_SKIPPED"
+	printf '%d passed, %d failed\n' "$KTAP_PASSED" "$KTAP_FAILED"
+}
