@@ -103,7 +103,8 @@ EOF
 # usage_exit - print the header comment of the running script (from line 4
 # to "set -euo"), then the environment, and exit 0.
 usage_exit() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0" | sed '$d'
+	sed -n '4,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0"
+	echo
 	acme_env_help
 	exit 0
 }
@@ -289,6 +290,74 @@ acme_jobs() {
 	else
 		nproc 2>/dev/null || echo 1
 	fi
+}
+
+# opts_parse SPEC... -- ARG... - the one option parser of the harness.
+# Each SPEC names an option and the variable it sets:
+#   --name=VAR    takes a value:   --name V or --name=V sets VAR=V
+#   --name+ARR    takes a value, appended to the array ARR (repeatable)
+#   --name!VAR    a flag: sets VAR=1
+# -h/--help prints the script's help (usage_exit). An unknown option dies.
+# What follows the options (after "--", or from the first non-option word)
+# is left in the array OPTS_REST.
+opts_parse() {
+	local -a specs=()
+	local arg name val spec kind var found
+	while (($#)) && [[ "$1" != -- ]]; do
+		specs+=("$1")
+		shift
+	done
+	(($#)) && shift
+	OPTS_REST=()
+	while (($#)); do
+		arg="$1"
+		case "$arg" in
+		-h | --help) usage_exit ;;
+		--)
+			shift
+			break
+			;;
+		--*) ;;
+		*) break ;;
+		esac
+		name="${arg%%=*}"
+		found=""
+		for spec in "${specs[@]}"; do
+			if [[ "$spec" == "$name"[=+!]* ]]; then
+				found="$spec"
+				break
+			fi
+		done
+		[[ -n "$found" ]] || die "unknown option '$arg' (see ${0##*/} --help)"
+		kind="${found:${#name}:1}"
+		var="${found:${#name}+1}"
+		if [[ "$kind" == "!" ]]; then
+			[[ "$arg" != *=* ]] || die "option $name takes no value"
+			printf -v "$var" 1
+			shift
+			continue
+		fi
+		if [[ "$arg" == *=* ]]; then
+			val="${arg#*=}"
+			shift
+		else
+			val="$(opt_value "$name" "${2:-}")"
+			shift 2
+		fi
+		[[ -n "$val" ]] || die "option $name needs a value (see ${0##*/} --help)"
+		if [[ "$kind" == "+" ]]; then
+			eval "$var+=(\"\$val\")"
+		else
+			printf -v "$var" '%s' "$val"
+		fi
+	done
+	OPTS_REST=("$@")
+}
+
+# opts_none - die when OPTS_REST holds an argument the script does not take.
+opts_none() {
+	((${#OPTS_REST[@]} == 0)) ||
+		die "unexpected argument '${OPTS_REST[0]}' (see ${0##*/} --help)"
 }
 
 # opt_value OPT VALUE - print VALUE, or die when the option lacks one.
