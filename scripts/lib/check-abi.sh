@@ -18,11 +18,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 # ABIs: name, compiler and flags.
 ABIS=(
 	"x86_64 gcc -m64"
@@ -67,7 +62,7 @@ main() {
 			header="$(opt_value "$1" "${2:-}")"
 			shift 2
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 	done

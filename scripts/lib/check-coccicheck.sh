@@ -17,11 +17,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 main() {
 	local kver="" tree out nscripts findings
 	while (($#)); do
@@ -30,7 +25,7 @@ main() {
 			kver="$(opt_value "$1" "${2:-}")"
 			shift 2
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 	done

@@ -48,11 +48,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 KREL=""
 TIMEOUT=600
 DKMS=0
@@ -75,7 +70,7 @@ parse_args() {
 			shift
 			;;
 		--dkms) DKMS=1 ;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 		shift
@@ -223,8 +218,9 @@ boot_guest() {
 	local rc=0 summary t0
 	t0="$(now)"
 	log "booting Debian's kernel $KREL"
-	boot_kernel_checks "$DIR/vmlinuz-$KREL" "$DIR/initramfs.cpio" m "$TIMEOUT" \
-		--log "$DIR/console.log" || rc=$?
+	"$ACME_ROOT/scripts/guest" --kernel "$DIR/vmlinuz-$KREL" \
+		--initrd "$DIR/initramfs.cpio" --acme m --timeout "$TIMEOUT" \
+		--log "$DIR/console.log" -- checks || rc=$?
 	summary="$(sed -n 's/^# \([0-9]* passed, [0-9]* failed, [0-9]* skipped\).*$/\1/p' \
 		"$DIR/console.log" | tail -n1)"
 	log "booting Debian's kernel $KREL: done in $(elapsed_since "$t0") s"

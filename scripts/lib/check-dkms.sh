@@ -35,11 +35,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 # dkms.conf installs the modules there (DKMS uses it on Debian in any case)
 DEST=updates/dkms
 KREL=""
@@ -58,7 +53,7 @@ parse_args() {
 			KREL="$(opt_value "$1" "${2:-}")"
 			shift
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 		shift

@@ -11,15 +11,10 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 main() {
 	local tree out f
 	case "${1:-}" in
-	-h | --help) usage ;;
+	-h | --help) usage_exit ;;
 	"") ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac

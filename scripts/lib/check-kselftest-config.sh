@@ -16,11 +16,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 # want BUILD SYMBOL VALUE - .config of BUILD sets CONFIG_SYMBOL=VALUE.
 want() {
 	local got
@@ -37,7 +32,7 @@ main() {
 			kver="$(opt_value "$1" "${2:-}")"
 			shift 2
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 	done

@@ -18,11 +18,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 # kunit_run TREE BUILD ARCH LOG - kunit.py run; its output into LOG.
 kunit_run() {
 	local tree="$1" build="$2" arch="$3" out="$4"
@@ -48,7 +43,7 @@ main() {
 			arch="$(opt_value "$1" "${2:-}")"
 			shift 2
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 	done

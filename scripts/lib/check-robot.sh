@@ -62,11 +62,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 KVER="" TREE="" JOBS=""
 SEED_BASE=$((0xac3e00))
 PASSED=0 FAILED=0
@@ -571,7 +566,7 @@ main() {
 			headers=1 all=0
 			shift
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 	done

@@ -24,11 +24,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 IDENT="The acme developers <acme-devel@example.org>"
 ENTRY="ACME REFERENCE CHARACTER DRIVER"
 TREE=""
@@ -240,7 +235,7 @@ main() {
 			kver="$(opt_value "$1" "${2:-}")"
 			shift 2
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 	done

@@ -17,11 +17,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 main() {
 	local kver="" arch=x86_64 cc=gcc tree build out f v
 	local -a vars=() tc
@@ -39,7 +34,7 @@ main() {
 			cc="$(opt_value "$1" "${2:-}")"
 			shift 2
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*=*)
 			vars+=("$1")
 			shift

@@ -35,11 +35,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 build_dir() {
 	local kver="$1" acme="$2" nomod="$3" debug="$4" arch="$5" cc="$6" kcsan="$7" name
 	if [[ -n "${ACME_BUILD:-}" ]]; then
@@ -117,7 +112,7 @@ main() {
 			kcsan=1
 			shift
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*=*)
 			makevars+=("$1")
 			shift
