@@ -1,19 +1,23 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-only
 """scripts/lib/bench-report.py - tables and a chart from acme-bench's output
 
-usage: scripts/lib/bench-report.py --tsv FILE --kernel REL --accel ACCEL --date DATE
-                            --md OUT.md --svg OUT.svg
+usage: scripts/lib/bench-report.py --tsv FILE --kernel REL --accel ACCEL
+                            --date DATE --md OUT.md --svg OUT.svg
 
 Reads the tab-separated output of acme-bench ("result" and "ratio" lines)
 and writes a Markdown page with two tables, the figures and the ratios
-against their targets, and an SVG chart of the ratios. Exits non-zero when
-the output lacks a figure or a ratio that acme-bench always prints.
+against their targets, and an SVG chart of the ratios (matplotlib, Agg;
+the same input gives the same file). Exits non-zero when the output lacks a
+figure or a ratio that acme-bench always prints.
+
+Runs with Debian's /usr/bin/python3, whatever python3 comes first in PATH:
+the chart needs python3-matplotlib.
 """
 
 import argparse
+import re
 import sys
-from xml.sax.saxutils import escape
 
 # What every complete run prints; a missing one means acme-bench broke.
 PEERS = [
@@ -54,7 +58,8 @@ def parse(path):
 def check_complete(results, ratios):
     want = [(c, k) for a, b, ks in PEERS for c in (a, b) for k in ks]
     want += [("%s-x%d" % (c, n), 65536) for c in SCALE for n in (1, 2)]
-    missing = ["%s %s" % (c, size(k)) for c, k in want if (c, k) not in results]
+    missing = ["%s %s" % (c, size(k))
+               for c, k in want if (c, k) not in results]
     if len(ratios) < 18:
         missing.append("ratios (%d of 18)" % len(ratios))
     if missing:
@@ -71,17 +76,22 @@ def verdict(r):
 
 
 def figure_row(case, chunk, r):
+    nsop = r["nsop"]
     return "| %s | %s | %.1f | %.1f–%.1f | %s |" % (
         case, size(chunk), r["median"], r["min"], r["max"],
-        "%.0f" % r["nsop"] if r["nsop"] < 1e6 else "%.2f ms" % (r["nsop"] / 1e6))
+        "%.0f" % nsop if nsop < 1e6 else "%.2f ms" % (nsop / 1e6))
 
 
 def markdown(results, ratios, notes, args):
-    import re
-    runs = next((m.group(0) for m in (re.search(r"\d+ runs of \d+ ms", n)
-                                     for n in notes) if m), "timed runs")
-    cpus = next((m.group(0) for m in (re.search(r"\d+ CPUs", n)
-                                     for n in notes) if m), "? CPUs")
+    def first(pattern, default):
+        for n in notes:
+            m = re.search(pattern, n)
+            if m:
+                return m.group(0)
+        return default
+
+    runs = first(r"\d+ runs of \d+ ms", "timed runs")
+    cpus = first(r"\d+ CPUs", "? CPUs")
     out = ["Linux %s, x86_64, %s, %s, %s. Each figure is the median of %s "
            "after a warm-up; the spread is min–max. NAME-x1 and NAME-x2: one "
            "and two processes at once, one per CPU, on their own device or "
@@ -107,50 +117,64 @@ def markdown(results, ratios, notes, args):
     return "\n".join(out)
 
 
-def svg(ratios, args):
-    """Horizontal bars, one per ratio, on a log scale around 1.0."""
-    import math
+def svg(ratios, args, path):
+    """Horizontal bars, one per ratio, on a log scale around 1.0, drawn
+    with matplotlib's Agg backend into the SVG file PATH. The same input
+    gives the same file: a fixed hash salt for the element ids, no date."""
+    try:
+        import matplotlib
+    except ImportError:
+        sys.exit("bench-report: %s has no matplotlib: as root, run "
+                 "apt-get install python3-matplotlib" % sys.executable)
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    matplotlib.rcParams.update({
+        "svg.hashsalt": "acme-bench",
+        "svg.fonttype": "none",  # text stays text, not glyph paths
+        "font.family": "sans-serif",
+        "font.size": 9,
+    })
+    lo, hi = 0.25, 4.0
     rows = len(ratios)
-    left, width, bar, top = 250, 420, 18, 40
-    height = top + rows * (bar + 6) + 40
-    lo, hi = math.log(0.25), math.log(4.0)
-
-    def x(v):
-        v = min(max(v, 0.25), 4.0)
-        return left + (math.log(v) - lo) / (hi - lo) * width
-
-    s = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-         'font-family="sans-serif" font-size="12">' % (left + width + 60, height),
-         '<rect width="100%" height="100%" fill="white"/>',
-         '<text x="10" y="20" font-size="14">acme-bench: acme / peer, same boot '
-         '(Linux %s, %s, %s)</text>' % (escape(args.kernel), escape(args.accel),
-                                        escape(args.date))]
-    for v in (0.25, 0.5, 1.0, 2.0, 4.0):
-        s.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="%s"/>' % (
-            x(v), top - 5, x(v), height - 30, "black" if v == 1.0 else "#ccc"))
-        s.append('<text x="%.1f" y="%d" text-anchor="middle">%g×</text>' % (
-            x(v), height - 15, v))
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.25 * rows + 0.6))
+    ax.set_xscale("log", base=2)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(rows - 0.4, -0.6)  # first ratio on top
+    ticks = [0.25, 0.5, 1.0, 2.0, 4.0]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticklabels(["%g\u00d7" % v for v in ticks])
+    for v in ticks:
+        ax.axvline(v, color="black" if v == 1.0 else "#cccccc",
+                   linewidth=1.0 if v == 1.0 else 0.8, zorder=0)
     for i, r in enumerate(ratios):
-        y = top + i * (bar + 6)
-        v = r["value"]
-        good = verdict(r) != "**missed**"
-        color = "#4a8" if good else "#d54"
+        v = min(max(r["value"], lo), hi)
         if r["target"] == "-":
-            color = "#8ab"
-        x0, x1 = sorted((x(1.0), x(v)))
-        s.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (
-            left - 6, y + bar - 5, escape(r["name"])))
-        s.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"/>' % (
-            x0, y, max(x1 - x0, 1), bar, color))
-        s.append('<text x="%.1f" y="%d">%.2f</text>' % (
-            max(x1, x(1.0)) + 4, y + bar - 5, v))
+            color = "#88aabb"
+        elif verdict(r) == "**missed**":
+            color = "#dd5544"
+        else:
+            color = "#44aa88"
+        x0, x1 = sorted((1.0, v))
+        ax.barh(i, x1 - x0, left=x0, height=0.75, color=color, zorder=2)
+        ax.text(max(x1, 1.0) * 1.03, i, "%.2f" % r["value"],
+                va="center", ha="left", zorder=3)
         if r["target"] != "-":
-            tx = x(float(r["target"][2:]))
-            s.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="black" '
-                     'stroke-width="2" stroke-dasharray="3,2"/>' % (
-                         tx, y - 2, tx, y + bar + 2))
-    s.append("</svg>")
-    return "\n".join(s) + "\n"
+            ax.plot([float(r["target"][2:])] * 2, [i - 0.48, i + 0.48],
+                    color="black", linewidth=1.5, linestyle=(0, (3, 2)),
+                    zorder=4)
+    ax.set_yticks(range(rows))
+    ax.set_yticklabels([r["name"] for r in ratios])
+    ax.tick_params(axis="y", length=0)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    fig.suptitle("acme-bench: acme / peer, same boot (Linux %s, %s, %s)" % (
+        args.kernel, args.accel, args.date), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(fig)
 
 
 def main():
@@ -162,8 +186,7 @@ def main():
     check_complete(results, ratios)
     with open(args.md, "w") as f:
         f.write(markdown(results, ratios, notes, args))
-    with open(args.svg, "w") as f:
-        f.write(svg(ratios, args))
+    svg(ratios, args, args.svg)
     return 0
 
 
