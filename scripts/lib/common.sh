@@ -623,6 +623,7 @@ guest_image() {
 		die "no $inst/run_kselftest.sh: rebuild the kselftest (scripts/lib/make-guest.sh)"
 	"$ACME_ROOT/scripts/lib/mkinitramfs.sh" --out "$out" \
 		--add "$ACME_ROOT/scripts/lib/guest/:/acme/" \
+		--add "$ACME_ROOT/scripts/lib/ktap.sh:/acme/ktap.sh" \
 		--add "$ksbuild/kselftest/drivers/acme/acme_test:/acme/acme_test" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-example:/acme/acme-example" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-example.expected:/acme/acme-example.expected" \

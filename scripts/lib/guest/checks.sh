@@ -42,41 +42,17 @@ SELFTEST32=/acme/acme_test32
 # The seed's messages, after the "hello: " of hello's pr_fmt().
 GREETING='hello: Good morrow to this fair assembly.'
 FAREWELL='hello: Alas, poor world, what treasure hast thou lost!'
-n=0
-passed=0
-failed=0
-skipped=0
-
-ok() {
-	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	for why in "$@"; do
-		printf '%s\n' "$why" | sed 's/^/# /'
-	done
-}
-
-skip() {
-	n=$((n + 1))
-	skipped=$((skipped + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+# shellcheck source=../ktap.sh
+. /acme/ktap.sh
 
 # check NAME CMD... - one check: passes when CMD exits 0.
 check() {
 	name="$1"
 	shift
 	if out=$("$@" 2>&1); then
-		ok "$name"
+		ktap_ok "$name"
 	else
-		not_ok "$name" "command: $*" "$out"
+		ktap_not_ok "$name" "command: $*" "$out"
 	fi
 }
 
@@ -85,9 +61,9 @@ check_fails() {
 	name="$1"
 	shift
 	if out=$("$@" 2>&1); then
-		not_ok "$name" "command succeeded but must fail: $*" "$out"
+		ktap_not_ok "$name" "command succeeded but must fail: $*" "$out"
 	else
-		ok "$name"
+		ktap_ok "$name"
 	fi
 }
 
@@ -162,7 +138,7 @@ hello_builtin() {
 kselftest_kernel_way() {
 	runner=/kselftest/run_kselftest.sh
 	if [ ! -x "$runner" ]; then
-		not_ok "kselftest: $runner is in the initramfs"
+		ktap_not_ok "kselftest: $runner is in the initramfs"
 		return
 	fi
 	# -s: the summary here (in $ran: check overwrites $out), the test's
@@ -315,7 +291,7 @@ run_selftest() {
 	bin="$1"
 	prefix="$2"
 	if [ ! -x "$bin" ]; then
-		not_ok "$prefix: $bin is missing from the initramfs"
+		ktap_not_ok "$prefix: $bin is missing from the initramfs"
 		return
 	fi
 	"$bin" >/tmp/selftest.out 2>&1
@@ -330,23 +306,10 @@ selftest_lines() {
 	bin="$1"
 	prefix="$2"
 	rc="$3"
-	cases=0
-	while IFS= read -r line; do
-		case "$line" in
-		"ok "*"# SKIP"*)
-			name=${line#ok [0-9]* }
-			skip "$prefix: ${name%% # SKIP*}" "${name#* # SKIP }"
-			;;
-		"ok "*)
-			ok "$prefix: ${line#ok [0-9]* }"
-			;;
-		"not ok "*)
-			not_ok "$prefix: ${line#not ok [0-9]* }"
-			;;
-		*) continue ;;
-		esac
-		cases=$((cases + 1))
-	done </tmp/selftest.out
+	grep -E '^(not )?ok [0-9]' /tmp/selftest.out >/tmp/selftest.results
+	before=$KTAP_N
+	ktap_relay "$prefix" </tmp/selftest.results
+	cases=$((KTAP_N - before))
 	check "$prefix: $(basename "$bin") ran $cases cases and exited 0 (rc=$rc)" \
 		test "$cases" -gt 0 -a "$rc" -eq 0
 }
@@ -355,7 +318,7 @@ selftest_lines() {
 # x86 kernel: every ioctl goes through compat_ioctl.
 run_compat_selftest() {
 	if [ ! -e "$SELFTEST32" ]; then
-		skip "compat32: the kselftest as a 32-bit program" \
+		ktap_skip "compat32: the kselftest as a 32-bit program" \
 			"no 32-bit build for $(uname -m) (i386 on x86_64 only)"
 		return
 	fi
@@ -417,9 +380,9 @@ acme_modular() {
 	rmmod acme acme_core 2>/dev/null
 	t0=$(date +%s)
 	if out=$(load_unload_cycles "$CYCLES" 2>&1); then
-		ok "acme: load and unload $CYCLES times ($(($(date +%s) - t0)) s)"
+		ktap_ok "acme: load and unload $CYCLES times ($(($(date +%s) - t0)) s)"
 	else
-		not_ok "acme: load and unload $CYCLES times" "$out"
+		ktap_not_ok "acme: load and unload $CYCLES times" "$out"
 	fi
 }
 
@@ -432,8 +395,8 @@ acme_builtin() {
 	shell_round_trip
 	kselftest_kernel_way y
 	run_compat_selftest
-	skip "acme: rmmod refused while open" "acme is built in"
-	skip "acme: out-of-range parameters refused at load" "acme is built in"
+	ktap_skip "acme: rmmod refused while open" "acme is built in"
+	ktap_skip "acme: out-of-range parameters refused at load" "acme is built in"
 }
 
 # Reports of the kernel's checkers: BUG/WARNING/Oops, KASAN ("BUG:
@@ -446,10 +409,10 @@ BAD_LOG='BUG:|WARNING:|Oops|general protection|UBSAN:|KASAN|ODEBUG:|suspected me
 kernel_log_clean() {
 	if dmesg | grep -E "$BAD_LOG" >/tmp/bad ||
 		{ [ "$FAULTS" != 1 ] && dmesg | grep -E 'Call Trace' >/tmp/bad; }; then
-		not_ok "kernel log has no BUG, WARNING, Oops or sanitizer report" \
+		ktap_not_ok "kernel log has no BUG, WARNING, Oops or sanitizer report" \
 			"$(head -n 40 /tmp/bad)"
 	else
-		ok "kernel log has no BUG, WARNING, Oops or sanitizer report"
+		ktap_ok "kernel log has no BUG, WARNING, Oops or sanitizer report"
 	fi
 }
 
@@ -466,9 +429,9 @@ kmemleak_clean() {
 	sleep 6
 	echo scan >"$KMEMLEAK"
 	if [ -s "$KMEMLEAK" ] && grep -q . "$KMEMLEAK"; then
-		not_ok "kmemleak reports no leak" "$(head -n 60 "$KMEMLEAK")"
+		ktap_not_ok "kmemleak reports no leak" "$(head -n 60 "$KMEMLEAK")"
 	else
-		ok "kmemleak reports no leak"
+		ktap_ok "kmemleak reports no leak"
 	fi
 }
 
@@ -507,6 +470,5 @@ y)
 esac
 kmemleak_clean
 kernel_log_clean
-echo "1..$n"
-echo "# $passed passed, $failed failed, $skipped skipped in $(($(date +%s) - T_START)) s"
-[ "$failed" -eq 0 ]
+echo "# done in $(($(date +%s) - T_START)) s"
+ktap_end

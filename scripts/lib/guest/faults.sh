@@ -111,12 +111,12 @@ fault_checks() {
 	TOTAL_POINTS=0
 	INJECTED=0
 	if ! fault_setup; then
-		not_ok "faults: failslab and fail_page_alloc in debugfs" \
+		ktap_not_ok "faults: failslab and fail_page_alloc in debugfs" \
 			"this kernel lacks CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC or debugfs"
 		return
 	fi
 	if [ ! -x "$FAILNTH" ]; then
-		not_ok "faults: $FAILNTH is missing from the initramfs"
+		ktap_not_ok "faults: $FAILNTH is missing from the initramfs"
 		return
 	fi
 	rmmod acme acme_core 2>/dev/null
@@ -149,8 +149,8 @@ fault_point_check() {
 	POINTS=0
 	t0=$(date +%s)
 	if "$@" >/tmp/fault.out 2>&1; then
-		ok "faults: $name: $(fault_summary "$1") ($(($(date +%s) - t0)) s)"
+		ktap_ok "faults: $name: $(fault_summary "$1") ($(($(date +%s) - t0)) s)"
 	else
-		not_ok "faults: $name" "$(cat /tmp/fault.out)"
+		ktap_not_ok "faults: $name" "$(cat /tmp/fault.out)"
 	fi
 }
