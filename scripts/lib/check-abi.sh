@@ -56,16 +56,8 @@ main() {
 	local x86_inc arm64_inc inc
 	local -a structs=()
 	local bad=0 first="" ref=""
-	while (($#)); do
-		case "$1" in
-		--header)
-			header="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-	done
+	opts_parse --header=header -- "$@"
+	opts_none
 	[[ -f "$header" ]] || die "no header $header"
 	need pahole:dwarves gcc:gcc aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 	mapfile -t structs < <(sed -n 's/^struct \([a-z0-9_]*\) {$/\1/p' "$header")

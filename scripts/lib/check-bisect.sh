@@ -21,16 +21,8 @@ reapply() {
 
 main() {
 	local kver="" tree build k=0 n p
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-	done
+	opts_parse --kver=kver -- "$@"
+	opts_none
 	kver="$(kver_normalize "$kver")"
 	[[ -z "${KSRC:-}" ]] || die "check-bisect works on the harness's own tree; unset KSRC"
 

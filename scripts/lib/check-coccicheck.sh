@@ -19,16 +19,8 @@ set -euo pipefail
 
 main() {
 	local kver="" tree out nscripts findings
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-	done
+	opts_parse --kver=kver -- "$@"
+	opts_none
 	kver="$(kver_normalize "$kver")"
 	need spatch:coccinelle ocamlopt:ocaml-nox
 

@@ -119,16 +119,8 @@ example_builds() {
 
 main() {
 	local kver=""
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-	done
+	opts_parse --kver=kver -- "$@"
+	opts_none
 	kver="$(kver_normalize "$kver")"
 	need sphinx-build:python3-sphinx perl:perl make:make
 

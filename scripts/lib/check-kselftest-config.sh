@@ -26,16 +26,8 @@ want() {
 
 main() {
 	local kver="" tree build
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-	done
+	opts_parse --kver=kver -- "$@"
+	opts_none
 	kver="$(kver_normalize "$kver")"
 	need make:make gcc:gcc flex:flex bison:bison
 	tree="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"

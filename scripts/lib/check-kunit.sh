@@ -33,20 +33,8 @@ kunit_run() {
 
 main() {
 	local kver="" arch=um tree build out rc summary
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--arch)
-			arch="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-	done
+	opts_parse --kver=kver --arch=arch -- "$@"
+	opts_none
 	kver="$(kver_normalize "$kver")"
 	case "$arch" in
 	um) ;;

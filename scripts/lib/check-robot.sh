@@ -4,7 +4,7 @@
 # scripts/lib/check-robot.sh - the kernel test robot's builds of drivers/char/acme
 #
 # usage: scripts/lib/check-robot.sh [--kver 6.12|6.1] [--w1 i386|arm]...
-#            [--randconfig [N]] [--seed SEED]... [--uapi-header-test]
+#            [--randconfig N] [--seed SEED]... [--uapi-header-test]
 #            [--headers-install]
 #
 # Each build or check prints one line, PASS or FAIL, its name and its
@@ -25,7 +25,7 @@
 #                      a compile of an acme file, on modpost's about acme
 #                      and on a libgcc division helper among the modules'
 #                      undefined symbols.
-#   --randconfig [N]   N (default 20) randconfig builds for ARCH=x86 (the
+#   --randconfig N     N (e.g. 20) randconfig builds for ARCH=x86 (the
 #                      seed picks 32 or 64 bits) with the seeds
 #                      0xac3e01...: KCONFIG_ALLCONFIG forces
 #                      CONFIG_ACME_DRIVERS=y and, by the seed's low bits,
@@ -527,49 +527,22 @@ check_headers_install() {
 }
 
 main() {
-	local all=1 w1=() seeds=() uapi=0 headers=0 n t0 arch seed
-	while (($#)); do
-		case "$1" in
-		--kver)
-			KVER="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--w1)
-			w1+=("$(opt_value "$1" "${2:-}")")
-			all=0
-			shift 2
-			;;
-		--randconfig)
-			n=20
-			if [[ "${2:-}" =~ ^[0-9]+$ ]]; then
-				n="$2"
-				shift
-			fi
-			shift
-			for ((seed = SEED_BASE + 1; seed <= SEED_BASE + n; seed++)); do
-				seeds+=("$seed")
-			done
-			all=0
-			;;
-		--seed)
-			seed="$(opt_value "$1" "${2:-}")"
-			[[ "$seed" =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] || die "--seed takes a number, not '$seed'"
-			seeds+=("$((seed))")
-			all=0
-			shift 2
-			;;
-		--uapi-header-test)
-			uapi=1 all=0
-			shift
-			;;
-		--headers-install)
-			headers=1 all=0
-			shift
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
+	local all=1 uapi=0 headers=0 n="" t0 arch seed
+	local -a w1=() seeds=() seedargs=()
+	opts_parse --kver=KVER --w1+w1 --randconfig=n --seed+seedargs \
+		--uapi-header-test!uapi --headers-install!headers -- "$@"
+	opts_none
+	if [[ -n "$n" ]]; then
+		[[ "$n" =~ ^[1-9][0-9]*$ ]] || die "--randconfig takes a number of builds, not '$n'"
+		for ((seed = SEED_BASE + 1; seed <= SEED_BASE + n; seed++)); do
+			seeds+=("$seed")
+		done
+	fi
+	for seed in "${seedargs[@]}"; do
+		[[ "$seed" =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] || die "--seed takes a number, not '$seed'"
+		seeds+=("$((seed))")
 	done
+	((${#w1[@]} + ${#seeds[@]} + uapi + headers == 0)) || all=0
 	KVER="$(kver_normalize "$KVER")"
 	if ((all)); then
 		w1=(i386 arm) uapi=1 headers=1

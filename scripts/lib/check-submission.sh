@@ -229,16 +229,8 @@ b4_am() {
 
 main() {
 	local kver=""
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-	done
+	opts_parse --kver=kver -- "$@"
+	opts_none
 	kver="$(kver_normalize "$kver")"
 	need perl:perl b4:b4
 	need_file /usr/lib/git-core/git-send-email:git-email \

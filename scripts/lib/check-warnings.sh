@@ -20,27 +20,10 @@ set -euo pipefail
 main() {
 	local kver="" arch=x86_64 cc=gcc tree build out f v
 	local -a vars=() tc
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--arch)
-			arch="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--cc)
-			cc="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*=*)
-			vars+=("$1")
-			shift
-			;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
+	opts_parse --kver=kver --arch=arch --cc=cc -- "$@"
+	for v in "${OPTS_REST[@]}"; do
+		[[ "$v" == *=* ]] || die "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
+		vars+=("$v")
 	done
 	kver="$(kver_normalize "$kver")"
 	need sparse:sparse

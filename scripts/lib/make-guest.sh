@@ -82,43 +82,10 @@ main() {
 	local kver="" acme=m nomod=0 debug=0 kcsan=0 arch=x86_64 cc=gcc tree build
 	local -a makevars=() cfgargs=()
 
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--acme)
-			acme="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--no-modules)
-			nomod=1
-			shift
-			;;
-		--arch)
-			arch="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--cc)
-			cc="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--debug)
-			debug=1
-			shift
-			;;
-		--kcsan)
-			kcsan=1
-			shift
-			;;
-		-h | --help) usage_exit ;;
-		*=*)
-			makevars+=("$1")
-			shift
-			;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
+	opts_parse --kver=kver --acme=acme --no-modules!nomod --arch=arch --cc=cc --debug!debug --kcsan!kcsan -- "$@"
+	for v in "${OPTS_REST[@]}"; do
+		[[ "$v" == *=* ]] || die "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
+		makevars+=("$v")
 	done
 	kver="$(kver_normalize "$kver")"
 	[[ "$acme" =~ ^[ymn]$ ]] || die "--acme must be y, m or n"
