@@ -10,10 +10,10 @@
 # linux-source-6.12 comes from bookworm-security): what a fresh machine or
 # a CI container (.github/workflows/ci.yml) runs first. arm64 guests take
 # Debian's busybox-static:arm64 (downloaded, not installed), which apt only
-# sees with the arm64 architecture added, so that is added too. The list is
-# .ci/run's. scripts/lib/check-workflow.sh installs what only it needs
-# (nodejs, npm, python3-yaml) when missing: not listed here, as Debian's
-# npm conflicts with a nodejs from NodeSource, which provides its own.
+# sees with the arm64 architecture added, so that is added too.
+# scripts/lib/check-workflow.sh installs nodejs and npm when they are
+# missing: they are not listed here, as Debian's npm conflicts with a
+# nodejs from NodeSource, which brings its own npm.
 #
 # Then, when git is there, the repository is marked a safe.directory for
 # root's git: a CI container checks it out as another user, and git
@@ -30,6 +30,7 @@ PACKAGES=(
 	python3-sphinx git-email libmailtools-perl b4 dkms linux-headers-amd64
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	libc6-dev-i386 lib32gcc-12-dev dwarves gcc-arm-linux-gnueabihf g++
+	bats python3-matplotlib python3-yaml
 )
 
 main() {
