@@ -34,9 +34,20 @@ ACME_CONFIG := CONFIG_ACME_CORE=m CONFIG_ACME=m CONFIG_ACME_HELLO=m \
 
 modules:
 
-.PHONY: modules clean modules_install help check-kdir
+.PHONY: modules clean modules_install help
 
-modules clean: check-kdir
+# Every goal but clean and help needs a configured kernel build or headers
+# directory: say so in one line, before kbuild is called.
+ifneq ($(filter-out clean help,$(or $(MAKECMDGOALS),modules)),)
+ifeq ($(wildcard $(KDIR)/Makefile),)
+$(error acme: error: KDIR=$(KDIR) is not a kernel build directory (no Makefile there); install linux-headers-$(shell uname -r) or pass KDIR=/path/to/build)
+endif
+ifeq ($(wildcard $(KDIR)/.config),)
+$(error acme: error: KDIR=$(KDIR) is not a kernel build directory (no .config: a source tree, not a configured build?); install linux-headers-$(shell uname -r) or pass KDIR=/path/to/build)
+endif
+endif
+
+modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(ACME_CONFIG) $@
 
 # A headers directory has no System.map, so kbuild skips depmod there: run
@@ -45,16 +56,21 @@ modules clean: check-kdir
 KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 		$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
-modules_install: check-kdir
-	$(if $(KRELEASE),,$(error acme: no UTS_RELEASE in $(KDIR)/include/generated/utsrelease.h; is KDIR a built kernel or a headers directory?))
+modules_install:
+	$(if $(KRELEASE),,$(error acme: error: KDIR=$(KDIR) has no UTS_RELEASE in include/generated/utsrelease.h; pass KDIR= a built kernel or a headers directory))
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(ACME_CONFIG) $@
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 
-check-kdir:
-	@test -f $(KDIR)/Makefile || { \
-		echo "acme: no kernel build directory at KDIR=$(KDIR);" \
-		     "install the kernel's headers (linux-headers-<release>)" \
-		     "or pass KDIR=/path/to/build" >&2; exit 1; }
+# What kbuild writes for an external module, removed without KDIR, so that
+# a clean works for any kernel, or none (dkms add copies this directory).
+clean:
+	@echo '  CLEAN   drivers/char/acme'
+	@find drivers/char/acme \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '.*.d' \
+		-o -name '*.order' -o -name '*.symvers' -o -name '*.dwo' \
+		-o -name '*.su' -o -name '*.gcno' -o -name '.*.tmp' \) -type f -delete
+	@rm -f Module.symvers modules.order .*.cmd .module-common.o
+	@rm -rf .tmp_versions
 
 help:
 	@echo 'Build the acme drivers (acme_core, acme, hello) as external modules.'
@@ -66,7 +82,7 @@ help:
 	@echo '                   INSTALL_MOD_DIR/drivers/char/acme/ and run depmod'
 	@echo '                   (sign-file SSL errors with distribution headers are'
 	@echo '                   harmless: the modules are installed unsigned)'
-	@echo '  clean            remove the build products'
+	@echo '  clean            remove the build products (needs no KDIR)'
 	@echo '  help             show this help'
 	@echo ''
 	@echo 'Variables:'
@@ -76,6 +92,6 @@ help:
 	@echo '  INSTALL_MOD_DIR=DIR   subdirectory of lib/modules/<release>/ (default:'
 	@echo '                        extra with Linux 6.1 kbuild, updates later)'
 	@echo ''
-	@echo 'Example: make KDIR=/usr/src/linux-headers-6.1.0-56-amd64'
+	@echo 'Example: make KDIR=/usr/src/linux-headers-$$(uname -r)'
 
 endif

@@ -19,11 +19,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() {
-	sed -n '4,/^set -euo/s/^# \{0,1\}//p' "$0"
-	exit 0
-}
-
 export GIT_AUTHOR_NAME="acme check" GIT_AUTHOR_EMAIL="acme-check@localhost"
 export GIT_COMMITTER_NAME="acme check" GIT_COMMITTER_EMAIL="acme-check@localhost"
 
@@ -106,7 +101,7 @@ main() {
 			method="$(opt_value "$1" "${2:-}")"
 			shift 2
 			;;
-		-h | --help) usage ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 	done

@@ -35,7 +35,7 @@ EOF
 
 KVER="" CHECK=""
 # The kernel versions the series applies to.
-SUPPORTED="6.12 6.1"
+SUPPORTED="${ACME_KVERS[*]}"
 
 parse_args() {
 	while (($# > 0)); do
