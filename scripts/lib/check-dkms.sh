@@ -34,6 +34,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=scripts/lib/ktap.sh
+. "$ACME_ROOT/scripts/lib/ktap.sh"
 
 # dkms.conf installs the modules there (DKMS uses it on Debian in any case)
 DEST=updates/dkms
@@ -44,20 +46,10 @@ DKMS_LOG=""
 MOK_KEYS=(/var/lib/dkms/mok.key /var/lib/dkms/mok.pub)
 MOK_BEFORE=""
 ACME_DIR_BEFORE=0
-N=0
 
 parse_args() {
-	while (($#)); do
-		case "$1" in
-		--release)
-			KREL="$(opt_value "$1" "${2:-}")"
-			shift
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-		shift
-	done
+	opts_parse --release=KREL -- "$@"
+	opts_none
 }
 
 # modules_tree - what /lib/modules/KREL holds, but for the kernel's
@@ -132,23 +124,13 @@ cleanup() {
 	restore
 }
 
-ok() {
-	N=$((N + 1))
-	echo "ok $N - $1"
-}
-
-# not_ok NAME WHY - report a failed step and end the run (1..N first).
-not_ok() {
-	N=$((N + 1))
-	echo "not ok $N - $1"
-	printf '%s\n' "$2" | sed 's/^/# /'
-	if [[ -s "$DKMS_LOG" ]]; then
-		echo "# end of the DKMS log:"
-		tail -n 25 "$DKMS_LOG" | sed 's/^/#   /'
-	fi
-	echo "1..$N"
-	echo "# $((N - 1)) passed, 1 failed"
-	exit 1
+# failed_step NAME WHY - report a failed step and end the run.
+failed_step() {
+	local log=""
+	[[ ! -s "$DKMS_LOG" ]] || log="end of the DKMS log:
+$(tail -n 25 "$DKMS_LOG")"
+	ktap_not_ok "$1" "$2" ${log:+"$log"}
+	ktap_end || exit 1
 }
 
 # step NAME CMD... - one KTAP line: CMD must succeed (its output is logged).
@@ -159,9 +141,9 @@ step() {
 	log "$name"
 	echo "### $*" >>"$DKMS_LOG"
 	if "$@" >>"$DKMS_LOG" 2>&1; then
-		ok "$name ($(elapsed_since "$t0") s)"
+		ktap_ok "$name ($(elapsed_since "$t0") s)"
 	else
-		not_ok "$name" "failed: $*"
+		failed_step "$name" "failed: $*"
 	fi
 }
 
@@ -239,8 +221,7 @@ main() {
 	step "dkms remove --all" dkms remove "acme/$VER" --all
 	step "nothing of acme/$VER is left in DKMS or /lib/modules/$KREL" nothing_left
 	step "/lib/modules/$KREL and /usr/src are as before" host_restored
-	echo "1..$N"
-	echo "# $N passed, 0 failed"
+	ktap_end
 }
 
 main "$@"

@@ -512,15 +512,15 @@ secs_since() {
 	printf '%d.%d\n' $((ms / 1000)) $((ms % 1000 / 100))
 }
 
-# timed LABEL CMD... - run CMD (stdout passes through) and log its time as
-# "acme: time: LABEL N.N s"; CMD's status is returned.
+# timed LABEL CMD... - run CMD (stdout passes through) and, when it
+# succeeds, log its time as "acme: time: LABEL N.N s"; CMD's status is
+# returned (a failed CMD has said why: no time line after its error).
 timed() {
-	local label="$1" t0 rc=0
+	local label="$1" t0
 	shift
 	t0="$(now_ms)"
-	"$@" || rc=$?
+	"$@" || return
 	log "time: $label $(secs_since "$t0") s"
-	return "$rc"
 }
 
 # ccache_cc CC - "ccache CC" for make's CC=, or nothing when ccache is
