@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/lib/check-harness.sh - the self-test of the harness itself
+#
+# usage: scripts/lib/check-harness.sh
+#
+# Runs the bats tests in scripts/lib/selftest/ (bats --tap): the KTAP writer
+# and reader of scripts/lib/ktap.sh (under bash and busybox sh, and against
+# the kernel's own parser, kunit.py, when a 6.12 tree is already
+# extracted), opts_parse and opts_none, kver_normalize, the arch tables and
+# arch_load, toolchain_vars, and scripts/lib/bench-report.py on a sample.
+# Builds and boots nothing; takes a few seconds. Exits with bats' status.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+opts_parse -- "$@"
+opts_none
+
+need bats:bats
+exec bats --tap "$ACME_ROOT/scripts/lib/selftest"
