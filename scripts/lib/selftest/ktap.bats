@@ -79,6 +79,14 @@ counts='echo "N=$KTAP_N P=$KTAP_PASSED F=$KTAP_FAILED S=$KTAP_SKIPPED"'
 	[ "$status" -eq 1 ]
 }
 
+@test "ktap_relay: bats' lowercase '# skip' is a skip (TAP directives are case-insensitive)" {
+	# What bats --tap prints for a skipped test; scripts/test relays it.
+	printf '%s\n' 'ok 1 first' 'ok 2 second # skip no tree' >bats.tap
+	run bash -c ". '$KTAP'; ktap_relay B <bats.tap; $counts"
+	same "$output" "$(printf '%s\n' 'ok 1 - B: first' 'ok 2 - B: second # SKIP no tree' \
+		'N=2 P=1 F=0 S=1')"
+}
+
 @test "ktap_end: the plan and counts; status 0 without failures (skips too)" {
 	run bash -c ". '$KTAP'; ktap_ok a; ktap_skip b why; ktap_end"
 	[ "$status" -eq 0 ]
