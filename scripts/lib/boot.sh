@@ -1,46 +1,44 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR
+# SPDX-License-Identifier: GPL-2.0-only
+#
 # scripts/lib/boot.sh - boot a kernel + initramfs under QEMU, return the guest's rc.
+#
+# usage: scripts/lib/boot.sh --kernel BZIMAGE --initrd CPIO [--run GUESTSCRIPT | --shell]
+#                     [--timeout SECS] [--smp N] [--mem MB] [--append "ARGS"]
+#                     [--log FILE] [--accel kvm|tcg]
+#
+# Boot BZIMAGE with initramfs CPIO (from scripts/lib/mkinitramfs.sh) in
+# qemu-system-x86_64 with the console on a serial port on stdio. An arm64
+# Image boots in qemu-system-aarch64 (virt board, cortex-a57, TCG) instead.
+#
+#   --run PATH      run `sh PATH` in the guest (PATH is inside the image);
+#                   the console is streamed to stdout while it runs and this
+#                   script exits with the script's exit status, read from the
+#                   guest's "ACME-GUEST-EXIT: <rc>" line. Without --run and
+#                   --shell the guest reports 127.
+#   --shell         interactive shell on the console, attached to this
+#                   terminal, no timeout; exit the shell to power off
+#                   (Ctrl-A x kills QEMU, Ctrl-A c is QEMU's monitor)
+#   --timeout SECS  kill QEMU after SECS seconds (default 300; not in --shell)
+#   --smp N         virtual CPUs (default 2)
+#   --mem MB        guest memory (default 512)
+#   --append ARGS   extra kernel command line (repeatable)
+#   --log FILE      also write the console (CR stripped) to FILE
+#   --accel A       kvm or tcg (overrides ACME_ACCEL and the probe)
+#   -h, --help      show this help
+#
+# Accelerator: ACME_ACCEL=kvm|tcg forces one. Otherwise KVM is probed once:
+# /dev/kvm must be usable and a probe boot of the same kernel must print
+# "Linux version" within ACME_KVM_PROBE_SECS (default 10) seconds; else
+# TCG is used (nested KVM can hang silently after the firmware).
+# ACME_KVM_CPU sets the -cpu model used with KVM (default host).
+#
+# Exit status (--run): the guest script's status; 124 when the timeout hit
+# before the guest reported; 125 when QEMU ended without a report (kernel
+# panic, QEMU error); 1 on usage errors.
 set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-
-usage() {
-	cat <<'EOF'
-Usage: scripts/lib/boot.sh --kernel BZIMAGE --initrd CPIO [--run GUESTSCRIPT | --shell]
-                    [--timeout SECS] [--smp N] [--mem MB] [--append "ARGS"]
-                    [--log FILE] [--accel kvm|tcg]
-
-Boot BZIMAGE with initramfs CPIO (from scripts/lib/mkinitramfs.sh) in
-qemu-system-x86_64 with the console on a serial port on stdio. An arm64
-Image boots in qemu-system-aarch64 (virt board, cortex-a57, TCG) instead.
-
-  --run PATH      run `sh PATH` in the guest (PATH is inside the image);
-                  the console is streamed to stdout while it runs and this
-                  script exits with the script's exit status, read from the
-                  guest's "ACME-GUEST-EXIT: <rc>" line. Without --run and
-                  --shell the guest reports 127.
-  --shell         interactive shell on the console, attached to this
-                  terminal, no timeout; exit the shell to power off
-                  (Ctrl-A x kills QEMU, Ctrl-A c is QEMU's monitor)
-  --timeout SECS  kill QEMU after SECS seconds (default 300; not in --shell)
-  --smp N         virtual CPUs (default 2)
-  --mem MB        guest memory (default 512)
-  --append ARGS   extra kernel command line (repeatable)
-  --log FILE      also write the console (CR stripped) to FILE
-  --accel A       kvm or tcg (overrides ACME_ACCEL and the probe)
-  -h, --help      show this help
-
-Accelerator: ACME_ACCEL=kvm|tcg forces one. Otherwise KVM is probed once:
-/dev/kvm must be usable and a probe boot of the same kernel must print
-"Linux version" within ACME_KVM_PROBE_SECS (default 10) seconds; else
-TCG is used (nested KVM can hang silently after the firmware).
-ACME_KVM_CPU sets the -cpu model used with KVM (default host).
-
-Exit status (--run): the guest script's status; 124 when the timeout hit
-before the guest reported; 125 when QEMU ended without a report (kernel
-panic, QEMU error); 1 on usage errors.
-EOF
-}
 
 KERNEL="" INITRD="" RUN="" SHELL_MODE=0 TIMEOUT=300 SMP=2 MEM=512
 APPEND="" LOG="" ACCEL="${ACME_ACCEL:-}"
@@ -70,7 +68,7 @@ parse_args() {
 			shift
 			;;
 		--shell) SHELL_MODE=1 ;;
-		-h | --help) usage && exit 0 ;;
+		-h | --help) usage_exit ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac
 		shift

@@ -1,57 +1,44 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR
+# SPDX-License-Identifier: GPL-2.0-only
+#
 # scripts/lib/build.sh - compile the kernel (bzImage + modules) in an O= build dir.
+#
+# usage: scripts/lib/build.sh --build DIR [--tree DIR] [--quiet] [VAR=value]...
+#
+# Run `make -C TREE O=BUILD -jN bzImage modules` (Image for arm64; modules
+# only when CONFIG_MODULES=y) on a build dir prepared by scripts/configure,
+# and print the path of the image on stdout. For the harness's own tree
+# ($ACME_CACHE/tree/), make is skipped when the series applied, .config and
+# the make variables are those of the last successful build. make's output
+# (CC/LD lines) goes to stderr and to BUILD/.acme-build.log; on failure the
+# last 40 lines of the log are repeated and the exit status is non-zero.
+#
+# Options:
+#   --build DIR   build directory (must contain .config)
+#   --tree DIR    kernel source tree (default: BUILD/source)
+#   --quiet       do not stream make's output, only progress lines
+#   --headers     also install the uapi headers into BUILD/usr/include (for
+#                 user-space tests), in the same make run
+#   -h, --help    show this help
+#   VAR=value     extra make variables, e.g. W=1, LLVM=1, V=1
+#
+# Environment:
+#   ACME_JOBS     parallel jobs (default: nproc)
+#   CCACHE_DIR    ccache dir (default: $ACME_CACHE/ccache); ccache is used
+#                 (CC="ccache gcc", or "ccache clang" with LLVM=...) when
+#                 installed, unless CC=... is given or ACME_CCACHE=0
 set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-
-usage() {
-	cat <<'EOF'
-Usage: scripts/lib/build.sh --build DIR [--tree DIR] [--quiet] [VAR=value]...
-
-Run `make -C TREE O=BUILD -jN bzImage modules` (Image for arm64; modules
-only when CONFIG_MODULES=y) on a build dir prepared by scripts/configure,
-and print the path of the image on stdout. For the harness's own tree
-($ACME_CACHE/tree/), make is skipped when the series applied, .config and
-the make variables are those of the last successful build. make's output
-(CC/LD lines) goes to stderr and to BUILD/.acme-build.log; on failure the
-last 40 lines of the log are repeated and the exit status is non-zero.
-
-Options:
-  --build DIR   build directory (must contain .config)
-  --tree DIR    kernel source tree (default: BUILD/source)
-  -q, --quiet   do not stream make's output, only progress lines
-  --headers     also install the uapi headers into BUILD/usr/include (for
-                user-space tests), in the same make run
-  -h, --help    show this help
-  VAR=value     extra make variables, e.g. W=1, LLVM=1, V=1
-
-Environment:
-  ACME_JOBS     parallel jobs (default: nproc)
-  CCACHE_DIR    ccache dir (default: $ACME_CACHE/ccache); ccache is used
-                (CC="ccache gcc", or "ccache clang" with LLVM=...) when
-                installed, unless CC=... is given or ACME_CCACHE=0
-EOF
-}
 
 TREE="" BUILD="" QUIET=0 HEADERS=0
 MAKE_VARS=()
 
 parse_args() {
-	local v
-	while (($# > 0)); do
-		case "$1" in
-		--tree | --build)
-			v="$(opt_value "$1" "${2-}")"
-			if [[ "$1" == --tree ]]; then TREE="$v"; else BUILD="$v"; fi
-			shift
-			;;
-		-q | --quiet) QUIET=1 ;;
-		--headers) HEADERS=1 ;;
-		-h | --help) usage && exit 0 ;;
-		[A-Za-z_]*=*) MAKE_VARS+=("$1") ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-		shift
+	opts_parse --tree=TREE --build=BUILD --quiet!QUIET --headers!HEADERS -- "$@"
+	for v in "${OPTS_REST[@]}"; do
+		[[ "$v" == [A-Za-z_]*=* ]] || die "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
+		MAKE_VARS+=("$v")
 	done
 }
 

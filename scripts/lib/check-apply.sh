@@ -91,20 +91,8 @@ compare() {
 
 main() {
 	local kver="" method="" tree
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--method)
-			method="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-	done
+	opts_parse --kver=kver --method=method -- "$@"
+	opts_none
 	kver="$(kver_normalize "$kver")"
 	[[ -n "$method" ]] || die "missing --method quilt|git-am|patch"
 	need git:git quilt:quilt patch:patch

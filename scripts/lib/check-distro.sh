@@ -58,23 +58,9 @@ KSBUILD=""
 STAGED=""
 
 parse_args() {
-	while (($#)); do
-		case "$1" in
-		--release)
-			KREL="$(opt_value "$1" "${2:-}")"
-			shift
-			;;
-		--timeout)
-			TIMEOUT="$(opt_value "$1" "${2:-}")"
-			[[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive integer"
-			shift
-			;;
-		--dkms) DKMS=1 ;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-		shift
-	done
+	opts_parse --release=KREL --timeout=TIMEOUT --dkms!DKMS -- "$@"
+	opts_none
+	[[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive number of seconds"
 }
 
 # step WHAT CMD... - run one step in this shell; log its name and its time.

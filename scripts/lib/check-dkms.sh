@@ -28,7 +28,7 @@
 #
 # Prints KTAP on stdout: one "ok N - step" line per step ("not ok" with the
 # reason and the end of the DKMS log as "# " lines, and no further step),
-# then "1..N" and "# N passed, N failed". Exit status: 0 when every step
+# then "# N passed, N failed, N skipped". Exit status: 0 when every step
 # passed, 1 otherwise (and on errors before the first step, with
 # "acme: error: ..." on stderr).
 set -euo pipefail
@@ -212,7 +212,7 @@ main() {
 	((EUID == 0)) || die "check-dkms must run as root: dkms installs into /usr/src, /var/lib/dkms and /lib/modules"
 	need dkms:dkms modinfo:kmod make:make gcc:gcc
 	prepare
-	echo "KTAP version 1"
+	ktap_begin
 	step "dkms add" dkms add "$WORK/acme"
 	step "dkms build for $KREL" dkms build -m acme -v "$VER" -k "$KREL"
 	step "dkms install for $KREL" dkms install -m acme -v "$VER" -k "$KREL"

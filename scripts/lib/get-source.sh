@@ -1,58 +1,43 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR
+# SPDX-License-Identifier: GPL-2.0-only
+#
 # scripts/lib/get-source.sh - print the path of a pristine kernel source tree.
+#
+# usage: scripts/lib/get-source.sh [--kver 6.12|6.1]
+#        scripts/lib/get-source.sh --check DIR
+#
+# Print (on stdout, and nothing else) the path of the pristine kernel tree
+# $ACME_CACHE/src/linux-source-KVER, extracting it from Debian's
+# /usr/src/linux-source-KVER.tar.xz first when needed (the package
+# linux-source-KVER is installed when missing). Extraction goes to a temp
+# dir that is renamed into place, and a stamp file
+# ($ACME_CACHE/src/linux-source-KVER.stamp) marks it complete, so an
+# interrupted extraction is redone. Never build inside the printed tree:
+# use O=BUILD.
+#
+# With KSRC set, or with --check DIR, it extracts nothing: it checks that
+# the tree exists and is the top of a Linux 6.12 or 6.1 source tree, and
+# prints its absolute path (or fails with "acme: error: ...").
+#
+# Options:
+#   --kver V     6.12 or 6.1 (default: $ACME_KVER, else 6.12)
+#   --check DIR  check DIR as above and print its absolute path
+#   -h, --help   show this help
+#
+# Environment:
+#   KSRC         use this kernel tree instead (checked, printed)
+#   ACME_CACHE   cache dir (default ~/.cache/acme)
 set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-
-usage() {
-	cat <<'EOF'
-Usage: scripts/lib/get-source.sh [--kver 6.12|6.1]
-       scripts/lib/get-source.sh --check DIR
-
-Print (on stdout, and nothing else) the path of the pristine kernel tree
-$ACME_CACHE/src/linux-source-KVER, extracting it from Debian's
-/usr/src/linux-source-KVER.tar.xz first when needed (the package
-linux-source-KVER is installed when missing). Extraction goes to a temp
-dir that is renamed into place, and a stamp file
-($ACME_CACHE/src/linux-source-KVER.stamp) marks it complete, so an
-interrupted extraction is redone. Never build inside the printed tree:
-use O=BUILD.
-
-With KSRC set, or with --check DIR, it extracts nothing: it checks that
-the tree exists and is the top of a Linux 6.12 or 6.1 source tree, and
-prints its absolute path (or fails with "acme: error: ...").
-
-Options:
-  --kver V     6.12 or 6.1 (default: $ACME_KVER, else 6.12)
-  --check DIR  check DIR as above and print its absolute path
-  -h, --help   show this help
-
-Environment:
-  KSRC         use this kernel tree instead (checked, printed)
-  ACME_CACHE   cache dir (default ~/.cache/acme)
-EOF
-}
 
 KVER="" CHECK=""
 # The kernel versions the series applies to.
 SUPPORTED="${ACME_KVERS[*]}"
 
 parse_args() {
-	while (($# > 0)); do
-		case "$1" in
-		--kver)
-			KVER="$(opt_value "$1" "${2-}")"
-			shift
-			;;
-		--check)
-			CHECK="$(opt_value "$1" "${2-}")"
-			shift
-			;;
-		-h | --help) usage && exit 0 ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-		shift
-	done
+	opts_parse --kver=KVER --check=CHECK -- "$@"
+	opts_none
 }
 
 # tree_version DIR - VERSION.PATCHLEVEL from DIR's top Makefile.

@@ -5,10 +5,14 @@
 #
 # POSIX sh, so that both the host's bash scripts and the guest's busybox sh
 # source it (in the guest it is /acme/ktap.sh). The format is the kernel's
-# (Documentation/dev-tools/ktap.rst): results are "ok N - name",
-# "not ok N - name" and "ok N - name # SKIP reason"; "# ..." lines are
-# diagnostics.
+# (Documentation/dev-tools/ktap.rst): a "KTAP version 1" line, the plan
+# "1..N" next to it when N is known beforehand (never at the end: the
+# kernel's parser, tools/testing/kunit/kunit.py parse, reads the output),
+# results "ok N - name", "not ok N - name" and "ok N - name # SKIP
+# reason", and "# ..." diagnostics.
 #
+#   ktap_begin                  the version line
+#   ktap_plan N                 the plan, right after it, when N is known
 #   ktap_ok NAME                one passed test
 #   ktap_not_ok NAME [WHY...]   one failed test, each WHY as "# " lines
 #   ktap_skip NAME REASON       one skipped test and why
@@ -16,19 +20,28 @@
 #   ktap_relay PREFIX           read KTAP on stdin: each result becomes one
 #                               result here, named "PREFIX: name"; its
 #                               diagnostics follow, prefixed too
-#   ktap_end                    the plan "1..N" and "# N passed, N failed,
-#                               N skipped"; fails when a test failed
+#   ktap_end                    "# N passed, N failed, N skipped"; fails
+#                               when a test failed
 #   ktap_summary                the last line "N passed, N failed" (after
 #                               "N skipped (...)" when some were)
 #
-# KTAP_N, KTAP_PASSED, KTAP_FAILED and KTAP_SKIPPED count the results. In
-# bash, ktap_relay at the end of a pipeline needs `shopt -s lastpipe` for
-# its counts to reach the caller.
+# KTAP_N, KTAP_PASSED, KTAP_FAILED and KTAP_SKIPPED count the results.
+# ktap_relay at the end of a pipeline runs in a subshell, and its counts
+# are lost, unless bash has `shopt -s lastpipe`; busybox sh has no such
+# option: give it a file (ktap_relay P <FILE).
 
 KTAP_N=0
 KTAP_PASSED=0
 KTAP_FAILED=0
 KTAP_SKIPPED=0
+
+ktap_begin() {
+	echo "KTAP version 1"
+}
+
+ktap_plan() {
+	printf '1..%d\n' "$1"
+}
 
 ktap_diag() {
 	printf '%s\n' "$1" | sed 's/^/# /'
@@ -66,18 +79,20 @@ _ktap_name() {
 
 ktap_relay() {
 	_ktap_p="$1"
-	while IFS= read -r _ktap_l; do
+	while IFS= read -r _ktap_l || [ -n "$_ktap_l" ]; do
 		_ktap_l="${_ktap_l%"$(printf '\r')"}"
 		case "$_ktap_l" in
 		"not ok "[0-9]*)
 			_ktap_l="${_ktap_l#not ok }"
 			ktap_not_ok "$_ktap_p: $(_ktap_name "${_ktap_l#"${_ktap_l%%[!0-9]*}"}")"
 			;;
-		"ok "[0-9]*"# SKIP"*)
+		"ok "[0-9]*"# "[Ss][Kk][Ii][Pp]*)
+			# the SKIP directive, in any case (bats writes "# skip")
 			_ktap_l="${_ktap_l#ok }"
 			_ktap_l="$(_ktap_name "${_ktap_l#"${_ktap_l%%[!0-9]*}"}")"
-			_ktap_why="${_ktap_l#*# SKIP}"
-			ktap_skip "$_ktap_p: ${_ktap_l%% # SKIP*}" "${_ktap_why# }"
+			_ktap_why="${_ktap_l##*# [Ss][Kk][Ii][Pp]}"
+			_ktap_l="${_ktap_l%"$_ktap_why"}"
+			ktap_skip "$_ktap_p: ${_ktap_l%% # [Ss][Kk][Ii][Pp]}" "${_ktap_why# }"
 			;;
 		"ok "[0-9]*)
 			_ktap_l="${_ktap_l#ok }"
@@ -90,7 +105,6 @@ ktap_relay() {
 }
 
 ktap_end() {
-	printf '1..%d\n' "$KTAP_N"
 	printf '# %d passed, %d failed, %d skipped\n' "$KTAP_PASSED" "$KTAP_FAILED" \
 		"$KTAP_SKIPPED"
 	[ "$KTAP_FAILED" -eq 0 ]

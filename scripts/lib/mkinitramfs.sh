@@ -1,76 +1,57 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR
+# SPDX-License-Identifier: GPL-2.0-only
+#
 # scripts/lib/mkinitramfs.sh - build the busybox test initramfs (newc cpio).
+#
+# usage: scripts/lib/mkinitramfs.sh --build DIR --out FILE.cpio [--tree DIR]
+#                            [--add SRC:DEST]... [--force]
+#        scripts/lib/mkinitramfs.sh --release KREL --tree DIR --out FILE.cpio
+#                            [--add SRC:DEST]... [--force]
+#
+# Build an uncompressed newc cpio for booting the kernel built in BUILD:
+#   /bin/busybox (static; /bin/sh links to it, /init makes the rest),
+#   /init (scripts/lib/guest-init.sh), /bin /sbin /etc /proc /sys /dev /tmp /root
+#   /lib/modules /usr/bin /usr/sbin, /dev/console and /dev/null nodes, and
+#   when CONFIG_MODULES=y the kernel's modules (make modules_install into the
+#   staging tree, plus modules.builtin*) indexed by depmod.
+# With --release instead of --build, the image is for a kernel that has no
+# build dir here (a distribution's stock kernel, release KREL): the same
+# image without make modules_install; the modules are the .ko files given
+# with --add under /lib/modules/KREL/ (e.g. /lib/modules/KREL/extra/),
+# listed in a modules.order (unless one is added) and indexed by depmod;
+# add the kernel's modules.builtin* too if you have them.
+# No root needed: the archive is written by the kernel's usr/gen_init_cpio
+# from a file list (all entries owned by root).
+#
+# Options:
+#   --build DIR       kernel build dir (after scripts/lib/build.sh)
+#   --release KREL    kernel release (uname -r) of a kernel without a build
+#                     dir; needs --tree, excludes --build
+#   --out FILE        output cpio; the staging tree is kept in FILE-root/
+#                     (e.g. out.cpio -> out.cpio-root/) for inspection
+#   --tree DIR        kernel source tree (default: BUILD/source); with
+#                     --release any kernel tree: only its usr/gen_init_cpio.c
+#                     is used
+#   --add SRC:DEST    copy file or directory SRC to DEST in the image
+#                     (repeatable; DEST ending in / means "into that dir").
+#                     Added before depmod runs, so a .ko added under
+#                     /lib/modules/<release>/ is indexed too.
+#   --force           rebuild even if the output looks up to date
+#   -h, --help        show this help
+#
+# The cpio is only rebuilt when an input is newer than it or the options
+# changed (recorded in FILE.args).
 set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-
-usage() {
-	cat <<'EOF'
-Usage: scripts/lib/mkinitramfs.sh --build DIR --out FILE.cpio [--tree DIR]
-                           [--add SRC:DEST]... [--force]
-       scripts/lib/mkinitramfs.sh --release KREL --tree DIR --out FILE.cpio
-                           [--add SRC:DEST]... [--force]
-
-Build an uncompressed newc cpio for booting the kernel built in BUILD:
-  /bin/busybox (static; /bin/sh links to it, /init makes the rest),
-  /init (scripts/lib/guest-init.sh), /bin /sbin /etc /proc /sys /dev /tmp /root
-  /lib/modules /usr/bin /usr/sbin, /dev/console and /dev/null nodes, and
-  when CONFIG_MODULES=y the kernel's modules (make modules_install into the
-  staging tree, plus modules.builtin*) indexed by depmod.
-With --release instead of --build, the image is for a kernel that has no
-build dir here (a distribution's stock kernel, release KREL): the same
-image without make modules_install; the modules are the .ko files given
-with --add under /lib/modules/KREL/ (e.g. /lib/modules/KREL/extra/),
-listed in a modules.order (unless one is added) and indexed by depmod;
-add the kernel's modules.builtin* too if you have them.
-No root needed: the archive is written by the kernel's usr/gen_init_cpio
-from a file list (all entries owned by root).
-
-Options:
-  --build DIR       kernel build dir (after scripts/lib/build.sh)
-  --release KREL    kernel release (uname -r) of a kernel without a build
-                    dir; needs --tree, excludes --build
-  --out FILE        output cpio; the staging tree is kept in FILE-root/
-                    (e.g. out.cpio -> out.cpio-root/) for inspection
-  --tree DIR        kernel source tree (default: BUILD/source); with
-                    --release any kernel tree: only its usr/gen_init_cpio.c
-                    is used
-  --add SRC:DEST    copy file or directory SRC to DEST in the image
-                    (repeatable; DEST ending in / means "into that dir").
-                    Added before depmod runs, so a .ko added under
-                    /lib/modules/<release>/ is indexed too.
-  --force           rebuild even if the output looks up to date
-  -h, --help        show this help
-
-The cpio is only rebuilt when an input is newer than it or the options
-changed (recorded in FILE.args).
-EOF
-}
 
 BUILD="" RELEASE="" OUT="" TREE="" FORCE=0
 ADDS=()
 
 parse_args() {
-	local v
-	while (($# > 0)); do
-		case "$1" in
-		--build | --release | --out | --tree | --add)
-			v="$(opt_value "$1" "${2-}")"
-			case "$1" in
-			--build) BUILD="$v" ;;
-			--release) RELEASE="$v" ;;
-			--out) OUT="$v" ;;
-			--tree) TREE="$v" ;;
-			--add) ADDS+=("$v") ;;
-			esac
-			shift
-			;;
-		--force) FORCE=1 ;;
-		-h | --help) usage && exit 0 ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-		shift
-	done
+	opts_parse --build=BUILD --release=RELEASE --out=OUT --tree=TREE --add+ADDS \
+		--force!FORCE -- "$@"
+	opts_none
 }
 
 # abspath P - absolute path of P (P's parent dir must exist).

@@ -445,7 +445,7 @@ kcsan_filter() {
 	echo '!pollwake' >/sys/kernel/debug/kcsan
 }
 
-echo "KTAP version 1"
+ktap_begin
 T_START=$(date +%s)
 kcsan_filter
 kmemleak_start
