@@ -19,7 +19,10 @@
 #     and no job or step sets another shell;
 #   - a job runs `scripts/matrix --shard ${{ matrix.shard }}/N` over
 #     `strategy: matrix: shard: [1, ..., N]`, where N is the number of
-#     shards that `scripts/matrix --list` balances the cells into.
+#     shards that `scripts/matrix --list` balances the cells into;
+#   - nothing is left out: every group of `scripts/test --list` outside
+#     the --ci tier, and every group the CI tier bounds (debug), is named by
+#     a `scripts/test -t` of some job.
 # Prints what it checked; fails with every finding.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -115,6 +118,9 @@ check_run() {
 		return 0
 	fi
 	prog="${plain%% *}"
+	if [[ "$prog" == scripts/test && "$plain" =~ \ -t\ ([A-Za-z0-9_.,-]+) ]]; then
+		TEST_T+=("${BASH_REMATCH[1]//,/ }")
+	fi
 	if [[ "$prog" == scripts/* ]]; then
 		[[ "$prog" != *..* && -f "$ACME_ROOT/$prog" && -x "$ACME_ROOT/$prog" ]] ||
 			check_error "$file: $where: run: $prog is no executable file of the repository: fix the path (or chmod +x it)"
@@ -183,6 +189,21 @@ check_file() {
 	log "$file: $runs runs checked; scripts/matrix shard jobs: ${MATRIX_RUNS[*]:-none}"
 }
 
+# check_groups - every group that the --ci tier leaves out or bounds is
+# run by a job (TEST_T: the groups of the workflows' scripts/test -t).
+check_groups() {
+	local name tiers what g ran
+	while read -r name tiers what; do
+		[[ "$name" != GROUP && "$name" != *:* && -n "$name" && "$tiers" =~ ^[fcq]+$ ]] || continue
+		[[ "$tiers" != *c* || "$what" == *"bounded in --ci"* ]] || continue
+		ran=0
+		for g in ${TEST_T[@]+"${TEST_T[@]}"}; do
+			[[ " $g " != *" $name "* ]] || ran=1
+		done
+		((ran)) || check_error "the test group '$name' is not in the --ci tier (or bounded there) and no workflow job runs scripts/test -t $name: add it to a job, so that nothing is left out"
+	done < <("$ACME_ROOT/scripts/test" --list)
+}
+
 main() {
 	local dir="" n file
 	local -a files=() lines=()
@@ -198,10 +219,11 @@ main() {
 	((${#lines[@]} == 1)) ||
 		die "scripts/matrix --list prints no single shard count N ('shard I/N: ...' lines): fix scripts/matrix"
 	n="${lines[0]}"
-	MATRIX_JOBS=()
+	MATRIX_JOBS=() TEST_T=()
 	for file in "${files[@]}"; do
 		check_file "$file" "$n"
 	done
+	check_groups
 	((${#MATRIX_JOBS[@]})) ||
 		check_error "no workflow runs scripts/matrix --shard \${{ matrix.shard }}/$n: add a job over strategy.matrix.shard [1..$n] (see .github/workflows/ci.yml in git)"
 	((CHECK_ERRORS == 0)) || die "$CHECK_ERRORS findings in the workflows (above)"
