@@ -99,12 +99,13 @@ build_stamp() {
 main() {
 	parse_args "$@"
 	check_args
+	acme_lock "build-${BUILD##*/}"
 	need make:make gcc:gcc flex:flex bison:bison bc:bc perl:perl \
 		pkg-config:pkg-config
 	need_file /usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
 	T0="$(now)"
-	TARGETS=(bzImage)
-	[[ "$(build_arch "$BUILD")" != arm64 ]] || TARGETS=(Image)
+	arch_load "$(build_arch "$BUILD")"
+	TARGETS=("${ARCH_IMAGE##*/}")
 	((HEADERS == 0)) || TARGETS+=(headers)
 	[[ "$(kconfig_get "$BUILD" MODULES)" == y ]] && TARGETS+=(modules)
 	setup_ccache

@@ -25,6 +25,8 @@ main() {
 	opts_none
 	kver="$(kver_normalize "$kver")"
 	[[ -z "${KSRC:-}" ]] || die "check-bisect works on the harness's own tree; unset KSRC"
+	# it pops and pushes the shared tree: no other run may use it meanwhile
+	lock_tree "$kver"
 
 	tree="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
 	build="$ACME_CACHE/build/$kver-bisect"

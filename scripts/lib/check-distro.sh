@@ -166,15 +166,16 @@ check_dkms() {
 # selftest_kver - the series tree for the kselftest: KREL's 6.1 or 6.12,
 # else 6.12 (the kselftest is user space and runs on any of them).
 selftest_kver() {
-	local v
+	local v k
 	v="$(cut -d. -f1,2 <<<"$KREL")"
-	case "$v" in
-	6.1 | 6.12) printf '%s\n' "$v" ;;
-	*)
-		log "no acme tree for Linux $v; the kselftest comes from 6.12"
-		printf '6.12\n'
-		;;
-	esac
+	for k in "${ACME_KVERS[@]}"; do
+		if [[ "$v" == "$k" ]]; then
+			printf '%s\n' "$v"
+			return 0
+		fi
+	done
+	log "no acme tree for Linux $v; the kselftest comes from ${ACME_KVERS[0]}"
+	printf '%s\n' "${ACME_KVERS[0]}"
 }
 
 build_selftest() {

@@ -26,10 +26,9 @@ PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio kmod
 	xz-utils rsync perl python3 git quilt patch ccache shellcheck sparse
 	clang lld llvm coccinelle ocaml-nox qemu-system-x86 busybox-static
-	linux-source-6.12 linux-source-6.1
 	python3-sphinx git-email libmailtools-perl b4 dkms linux-headers-amd64
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-	libc6-dev-i386 lib32gcc-12-dev dwarves gcc-arm-linux-gnueabihf g++
+	libc6-dev-i386 dwarves gcc-arm-linux-gnueabihf g++
 	bats python3-matplotlib python3-yaml
 )
 
@@ -40,11 +39,21 @@ main() {
 		die "installing packages needs root: run it as root (sudo scripts/lib/ci-deps.sh), or install by hand: apt-get install ${PACKAGES[*]}"
 	command -v apt-get >/dev/null 2>&1 ||
 		die "no apt-get: this installs Debian 12's packages; elsewhere install the equivalents of: ${PACKAGES[*]}"
+	local k gccv
+	# the kernel sources of ACME_KVERS, and the 32-bit libgcc of the
+	# installed gcc (named after its major version: lib32gcc-12-dev)
+	for k in "${ACME_KVERS[@]}"; do
+		PACKAGES+=("linux-source-$k")
+	done
 	dpkg --add-architecture arm64
 	apt-get update -qq || die "apt-get update failed: check the network and /etc/apt/sources.list*"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		"${PACKAGES[@]}" >/dev/null ||
 		die "apt-get install failed: run apt-get install ${PACKAGES[*]} to see why"
+	gccv="$(gcc -dumpversion | cut -d. -f1)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"lib32gcc-$gccv-dev" >/dev/null ||
+		die "apt-get install lib32gcc-$gccv-dev failed: run it by hand to see why"
 	if command -v git >/dev/null 2>&1; then
 		git config --global --get-all safe.directory 2>/dev/null |
 			grep -qxF -- "$ACME_ROOT" ||

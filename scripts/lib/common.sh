@@ -17,7 +17,9 @@
 #   need CMD:PKG...      make sure commands exist (apt-get install as root)
 #   need_file PATH:PKG.. same, detected by a file path
 #   need_static_busybox  make sure /bin/busybox is the static busybox
-#   need_busybox_arm64   print the path of a static arm64 busybox (fetched)
+#   need_busybox_deb A   print the path of Debian's static busybox for A (fetched)
+#   guest_busybox        ACME_BUSYBOX for the guest of ARCH_NAME
+#   acme_lock NAME       hold the lock NAME of the shared cache until exit
 #   kver_normalize [V]   6.12|6.1 (default $ACME_KVER, else 6.12)
 #   acme_jobs            number of parallel jobs ($ACME_JOBS, else nproc)
 #   opt_value OPT VAL    die unless an option has a value, else print it
@@ -97,6 +99,7 @@ Cache directories, under ACME_CACHE:
   distro/   Debian's stock kernel and headers          git/    git trees of the apply checks
   uapi/     installed uapi headers                     bench/  scripts/bench results
   mutate/   scripts/mutate work trees                  bin/    helper programs
+  npm/      action-validator (check-workflow)          locks/  locks of the shared trees and builds
 EOF
 }
 
@@ -229,7 +232,7 @@ is_static_elf() {
 }
 
 # need_static_busybox - /bin/busybox must be the statically linked one.
-ACME_BUSYBOX=/bin/busybox
+ACME_BUSYBOX="${ACME_BUSYBOX:-/bin/busybox}"
 need_static_busybox() {
 	is_static_elf "$ACME_BUSYBOX" && return 0
 	apt_install busybox-static
@@ -237,26 +240,27 @@ need_static_busybox() {
 		die "$ACME_BUSYBOX is not statically linked even after installing busybox-static"
 }
 
-# need_busybox_arm64 - print the path of Debian's busybox-static for arm64,
-# unpacked once into $ACME_CACHE/busybox/arm64/ from `apt-get download
-# busybox-static:arm64` (as root, this adds the arm64 architecture to dpkg
-# first, which only lets apt see arm64 packages; nothing is installed).
-need_busybox_arm64() {
-	local dir="$ACME_CACHE/busybox/arm64" deb
+# need_busybox_deb DEBARCH - print the path of Debian's busybox-static for
+# DEBARCH (ARCH_DEB of an arch table), unpacked once into
+# $ACME_CACHE/busybox/DEBARCH/ from `apt-get download busybox-static:DEBARCH`
+# (as root, this adds DEBARCH to dpkg's architectures first, which only lets
+# apt see its packages; nothing is installed).
+need_busybox_deb() {
+	local a="$1" dir="$ACME_CACHE/busybox/$1" deb
 	if [[ ! -x "$dir/busybox" ]]; then
-		if ! dpkg --print-foreign-architectures | grep -qx arm64 ||
-			! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then
+		if ! dpkg --print-foreign-architectures | grep -qx "$a" ||
+			! apt-cache show "busybox-static:$a" >/dev/null 2>&1; then
 			((EUID == 0)) ||
-				die "arm64 guests need Debian's busybox-static:arm64; as root, run: dpkg --add-architecture arm64 && apt-get update"
-			log "adding the arm64 architecture to dpkg, for busybox-static:arm64"
-			dpkg --add-architecture arm64
-			apt-get update -q >&2 || die "apt-get update failed"
+				die "$a guests need Debian's busybox-static:$a; as root, run: dpkg --add-architecture $a && apt-get update"
+			log "adding the $a architecture to dpkg, for busybox-static:$a"
+			dpkg --add-architecture "$a"
+			apt-get update -q >&2 || die "apt-get update failed: check /etc/apt/sources.list*"
 		fi
 		rm -rf -- "$dir.tmp"
 		mkdir -p -- "$dir.tmp"
-		(cd "$dir.tmp" && apt-get download busybox-static:arm64 >&2 2>/dev/null) ||
-			die "apt-get download busybox-static:arm64 failed"
-		deb="$(ls "$dir.tmp"/busybox-static_*_arm64.deb)"
+		(cd "$dir.tmp" && apt-get download "busybox-static:$a" >&2 2>/dev/null) ||
+			die "apt-get download busybox-static:$a failed: run it by hand to see why"
+		deb="$(ls "$dir.tmp"/busybox-static_*_"$a".deb)"
 		dpkg-deb -x "$deb" "$dir.tmp/x" || die "cannot unpack $deb"
 		is_static_elf "$dir.tmp/x/bin/busybox" ||
 			die "$deb holds no static busybox"
@@ -267,9 +271,19 @@ need_busybox_arm64() {
 	printf '%s\n' "$dir/busybox"
 }
 
+# guest_busybox - set ACME_BUSYBOX to a static busybox for ARCH_NAME's
+# guest (arch_load first): the host's own when the architectures agree.
+guest_busybox() {
+	if [[ "$ARCH_DEB" == "$(dpkg --print-architecture)" ]]; then
+		need_static_busybox
+	else
+		ACME_BUSYBOX="$(need_busybox_deb "$ARCH_DEB")"
+	fi
+}
+
 # kver_normalize [VERSION] - print 6.12 or 6.1, die on anything else.
 kver_normalize() {
-	local v="${1:-${ACME_KVER:-6.12}}"
+	local v="${1:-${ACME_KVER:-${ACME_KVERS[0]}}}"
 	v="${v#v}"
 	v="${v#linux-source-}"
 	local k
@@ -280,6 +294,36 @@ kver_normalize() {
 		fi
 	done
 	die "unsupported kernel version '$v': use one of ${ACME_KVERS[*]} (or KSRC=DIR for another tree)"
+}
+
+# acme_lock NAME - hold the exclusive lock $ACME_CACHE/locks/NAME.lock until
+# this process ends, waiting (with a line saying so) while another run holds
+# it: checkouts and runs share the trees and build directories of the cache.
+# A child process inherits the lock; ACME_LOCKS names the locks held, so a
+# child asking for one of them goes on at once instead of waiting for its
+# parent.
+acme_lock() {
+	local name="$1" fd
+	[[ ":${ACME_LOCKS:-}:" != *":$name:"* ]] || return 0
+	need flock:util-linux
+	mkdir -p -- "$ACME_CACHE/locks"
+	exec {fd}>>"$ACME_CACHE/locks/$name.lock"
+	if ! flock -n "$fd"; then
+		log "waiting for another run, which holds $ACME_CACHE/locks/$name.lock"
+		flock "$fd"
+	fi
+	ACME_LOCKS="${ACME_LOCKS:-}:$name"
+	export ACME_LOCKS
+}
+
+# lock_tree KVER - acme_lock the tree prepare-tree.sh gives for KVER (the
+# cache's, or KSRC).
+lock_tree() {
+	if [[ -n "${KSRC:-}" ]]; then
+		acme_lock "tree-ksrc-$(printf '%s' "$KSRC" | sha256sum | cut -c1-12)"
+	else
+		acme_lock "tree-$1"
+	fi
 }
 
 # acme_jobs - number of parallel make jobs.
@@ -362,7 +406,7 @@ opts_none() {
 
 # opt_value OPT VALUE - print VALUE, or die when the option lacks one.
 opt_value() {
-	[[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "option $1 needs a value (see --help)"
+	[[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "option $1 needs a value (see ${0##*/} --help)"
 	printf '%s\n' "$2"
 }
 

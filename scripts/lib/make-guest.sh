@@ -99,9 +99,13 @@ main() {
 	need_file /usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
 	need_static_busybox
 
+	# The tree and the build directory stay locked until the initramfs
+	# is made: another run must not re-apply the series under this build.
+	lock_tree "$kver"
+	build="$(build_dir "$kver" "$acme" "$nomod" "$debug" "$arch" "$cc" "$kcsan")"
+	acme_lock "build-${build##*/}"
 	tree="$(timed "tree (get source, apply the series)" \
 		"$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
-	build="$(build_dir "$kver" "$acme" "$nomod" "$debug" "$arch" "$cc" "$kcsan")"
 	cfgargs=(--tree "$tree" --build "$build" --acme "$acme" "${makevars[@]}")
 	((nomod)) && cfgargs+=(--no-modules)
 	((debug)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/debug.config")

@@ -251,11 +251,12 @@ write_cpio() {
 main() {
 	parse_args "$@"
 	check_args
-	if [[ -n "$BUILD" && "$(build_arch "$BUILD")" == arm64 ]]; then
-		ACME_BUSYBOX="$(need_busybox_arm64)"
+	if [[ -n "$BUILD" ]]; then
+		arch_load "$(build_arch "$BUILD")"
 	else
-		need_static_busybox
+		arch_load x86_64 # --release: Debian's own amd64 kernel
 	fi
+	guest_busybox
 	if up_to_date; then
 		log "initramfs up to date: $OUT"
 		return 0

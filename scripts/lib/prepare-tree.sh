@@ -40,6 +40,7 @@ main() {
 	opts_parse --kver=kver -- "$@"
 	opts_none
 	kver="$(kver_normalize "$kver")"
+	lock_tree "$kver"
 
 	if [[ -n "${KSRC:-}" ]]; then
 		# checks that KSRC exists and is a Linux 6.12 or 6.1 tree
