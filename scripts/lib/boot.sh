@@ -45,34 +45,12 @@ APPEND="" LOG="" ACCEL="${ACME_ACCEL:-}"
 EXIT_TIMEOUT=124 EXIT_NOREPORT=125
 
 parse_args() {
-	local v
-	while (($# > 0)); do
-		case "$1" in
-		--kernel | --initrd | --run | --timeout | --smp | --mem | --log | --accel)
-			v="$(opt_value "$1" "${2-}")"
-			case "$1" in
-			--kernel) KERNEL="$v" ;;
-			--initrd) INITRD="$v" ;;
-			--run) RUN="$v" ;;
-			--timeout) TIMEOUT="$v" ;;
-			--smp) SMP="$v" ;;
-			--mem) MEM="$v" ;;
-			--log) LOG="$v" ;;
-			--accel) ACCEL="$v" ;;
-			esac
-			shift
-			;;
-		--append)
-			(($# >= 2)) || die "option --append needs a value (see --help)"
-			APPEND+="${APPEND:+ }$2"
-			shift
-			;;
-		--shell) SHELL_MODE=1 ;;
-		-h | --help) usage_exit ;;
-		*) die "unknown argument '$1' (see --help)" ;;
-		esac
-		shift
-	done
+	local -a appends=()
+	opts_parse --kernel=KERNEL --initrd=INITRD --run=RUN --timeout=TIMEOUT \
+		--smp=SMP --mem=MEM --log=LOG --accel=ACCEL --append+appends \
+		--shell!SHELL_MODE -- "$@"
+	opts_none
+	((${#appends[@]} == 0)) || APPEND="${appends[*]}"
 }
 
 check_args() {

@@ -13,13 +13,10 @@ set -euo pipefail
 
 main() {
 	local tree out f
-	case "${1:-}" in
-	-h | --help) usage_exit ;;
-	"") ;;
-	*) die "unknown argument '$1' (see --help)" ;;
-	esac
+	opts_parse -- "$@"
+	opts_none
 	need perl:perl
-	tree="$(KSRC="" "$ACME_ROOT/scripts/lib/get-source.sh" --kver 6.12)"
+	tree="$(KSRC="" "$ACME_ROOT/scripts/lib/get-source.sh" --kver "${ACME_KVERS[0]}")"
 	for f in "$ACME_ROOT"/drivers/char/acme/{,tests/}*.[ch] "$ACME_ROOT/include/uapi/linux/acme.h"; do
 		out="$("$tree/scripts/kernel-doc" -none -Wall "$f" 2>&1)"
 		if [[ -n "$out" ]]; then

@@ -104,24 +104,10 @@ main() {
 	local kver="" kdir="" pristine before tmp f n i total=0
 	local -a files=()
 
-	while (($#)); do
-		case "$1" in
-		--kver)
-			kver="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		--kdir)
-			kdir="$(opt_value "$1" "${2:-}")"
-			shift 2
-			;;
-		-h | --help) usage_exit ;;
-		-*) die "unknown option '$1' (see --help)" ;;
-		*)
-			[[ -f "$1" ]] || die "no file '$1'"
-			files+=("$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")")
-			shift
-			;;
-		esac
+	opts_parse --kver=kver --kdir=kdir -- "$@"
+	for f in "${OPTS_REST[@]}"; do
+		[[ -f "$f" ]] || die "no file '$f': name Markdown files of the repository"
+		files+=("$(cd "$(dirname "$f")" && pwd -P)/$(basename "$f")")
 	done
 	kver="$(kver_normalize "$kver")"
 	((${#files[@]})) || files=("$ACME_ROOT/README.md" "$ACME_ROOT/scripts/README.md")

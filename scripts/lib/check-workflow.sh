@@ -20,9 +20,9 @@
 #   - a job runs `scripts/matrix --shard ${{ matrix.shard }}/N` over
 #     `strategy: matrix: shard: [1, ..., N]`, where N is the number of
 #     shards that `scripts/matrix --list` balances the cells into;
-#   - nothing is left out: every group of `scripts/test --list` outside
-#     the --ci tier, and every group the CI tier bounds (debug), is named by
-#     a `scripts/test -t` of some job.
+#   - nothing is left out: a job runs the CI tier, and every group of
+#     `scripts/test --list` outside the --ci tier, or bounded there, is
+#     named by a `scripts/test -t` of some job (each name one it knows).
 # Prints what it checked; fails with every finding.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -121,6 +121,7 @@ check_run() {
 	if [[ "$prog" == scripts/test && "$plain" =~ \ -t\ ([A-Za-z0-9_.,-]+) ]]; then
 		TEST_T+=("${BASH_REMATCH[1]//,/ }")
 	fi
+	[[ ! "$plain" =~ ^(scripts/test\ --ci|bash\ \.ci/run)(\ |$) ]] || CI_TIER=1
 	if [[ "$prog" == scripts/* ]]; then
 		[[ "$prog" != *..* && -f "$ACME_ROOT/$prog" && -x "$ACME_ROOT/$prog" ]] ||
 			check_error "$file: $where: run: $prog is no executable file of the repository: fix the path (or chmod +x it)"
@@ -193,6 +194,15 @@ check_file() {
 # run by a job (TEST_T: the groups of the workflows' scripts/test -t).
 check_groups() {
 	local name tiers what g ran
+	local -a names=()
+	((CI_TIER)) || check_error "no workflow job runs the CI tier (scripts/test --ci or bash .ci/run): add one"
+	while read -r name tiers what; do
+		[[ "$name" != GROUP && "$name" != *:* && -n "$name" ]] && names+=("$name")
+	done < <("$ACME_ROOT/scripts/test" --list)
+	for g in ${TEST_T[@]+${TEST_T[@]}}; do
+		[[ " ${names[*]} " == *" $g "* ]] ||
+			check_error "a job runs scripts/test -t $g, a group scripts/test --list does not know: fix the name"
+	done
 	while read -r name tiers what; do
 		[[ "$name" != GROUP && "$name" != *:* && -n "$name" && "$tiers" =~ ^[fcq]+$ ]] || continue
 		[[ "$tiers" != *c* || "$what" == *"bounded in --ci"* ]] || continue
@@ -219,7 +229,7 @@ main() {
 	((${#lines[@]} == 1)) ||
 		die "scripts/matrix --list prints no single shard count N ('shard I/N: ...' lines): fix scripts/matrix"
 	n="${lines[0]}"
-	MATRIX_JOBS=() TEST_T=()
+	MATRIX_JOBS=() TEST_T=() CI_TIER=0
 	for file in "${files[@]}"; do
 		check_file "$file" "$n"
 	done

@@ -79,14 +79,15 @@ _ktap_name() {
 
 ktap_relay() {
 	_ktap_p="$1"
+	_ktap_cr="$(printf '\r')"
 	while IFS= read -r _ktap_l || [ -n "$_ktap_l" ]; do
-		_ktap_l="${_ktap_l%"$(printf '\r')"}"
+		_ktap_l="${_ktap_l%"$_ktap_cr"}"
 		case "$_ktap_l" in
 		"not ok "[0-9]*)
 			_ktap_l="${_ktap_l#not ok }"
 			ktap_not_ok "$_ktap_p: $(_ktap_name "${_ktap_l#"${_ktap_l%%[!0-9]*}"}")"
 			;;
-		"ok "[0-9]*"# "[Ss][Kk][Ii][Pp]*)
+		"ok "[0-9]*"# "[Ss][Kk][Ii][Pp] | "ok "[0-9]*"# "[Ss][Kk][Ii][Pp]" "*)
 			# the SKIP directive, in any case (bats writes "# skip")
 			_ktap_l="${_ktap_l#ok }"
 			_ktap_l="$(_ktap_name "${_ktap_l#"${_ktap_l%%[!0-9]*}"}")"

@@ -11,7 +11,7 @@
 # builds the kernel (scripts/lib/build.sh), the acme kselftest as a static binary,
 # and the busybox initramfs with the guest scripts in /acme. Prints the build
 # directory on stdout: its bzImage (arm64: arch/arm64/boot/Image) and BUILD/initramfs.cpio
-# are ready for scripts/boot. Every step is incremental.
+# are ready for scripts/lib/boot.sh. Every step is incremental.
 #
 # --debug merges scripts/configs/debug.config: KASAN, UBSAN, lockdep,
 # kmemleak, DEBUG_OBJECTS and fault injection (failslab, fail_page_alloc).
