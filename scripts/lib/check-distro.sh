@@ -166,14 +166,9 @@ check_dkms() {
 # selftest_kver - the series tree for the kselftest: KREL's 6.1 or 6.12,
 # else 6.12 (the kselftest is user space and runs on any of them).
 selftest_kver() {
-	local v k
+	local v
 	v="$(cut -d. -f1,2 <<<"$KREL")"
-	for k in "${ACME_KVERS[@]}"; do
-		if [[ "$v" == "$k" ]]; then
-			printf '%s\n' "$v"
-			return 0
-		fi
-	done
+	(kver_normalize "$v" 2>/dev/null) && return 0
 	log "no acme tree for Linux $v; the kselftest comes from ${ACME_KVERS[0]}"
 	printf '%s\n' "${ACME_KVERS[0]}"
 }
