@@ -90,7 +90,10 @@ run_block() {
 	t0="$(now_ms)"
 	# the one substitution: menuconfig is interactive
 	sed -i -E 's/^([[:space:]]*make[[:space:]].*)[[:space:]]menuconfig([[:space:]]|$)/\1 olddefconfig\2/' "$script"
-	(cd "$ACME" && bash -eu -o pipefail "$script") </dev/null >"$log" 2>&1 || rc=$?
+	# One shell session per file, as a user pastes the blocks in order: a
+	# block starts where the one before it left off (CWD).
+	(cd "$CWD" && bash -eu -o pipefail -c '. "$1"; pwd >"$2"' block "$script" \
+		"$script.cwd") </dev/null >"$log" 2>&1 || rc=$?
 	if ((rc != 0)); then
 		sed 's/^/  | /' "$script" >&2
 		log "output of $where:"
@@ -144,9 +147,11 @@ main() {
 	export GIT_CONFIG_GLOBAL=/dev/null QUILT_PC=.pc
 	log "KSRC=$KSRC BUILD=$BUILD KDIR=$KDIR"
 	for ((i = 0; i < total; i++)); do
+		CWD="$ACME" # each file starts at the top of the repository
 		for f in "$tmp/blocks/$i"/*.sh; do
 			[[ -e "$f" ]] || continue
 			run_block "$f" "$(cat "${f%.sh}.where")"
+			CWD="$(cat "$f.cwd")"
 		done
 	done
 

@@ -79,7 +79,7 @@ counts='echo "N=$KTAP_N P=$KTAP_PASSED F=$KTAP_FAILED S=$KTAP_SKIPPED"'
 	[ "$status" -eq 1 ]
 }
 
-@test "ktap_relay: bats' lowercase '# skip' is a skip (TAP directives are case-insensitive)" {
+@test "ktap_relay: bats' lowercase skip directive is a skip (TAP directives are case-insensitive)" {
 	# What bats --tap prints for a skipped test; scripts/test relays it.
 	printf '%s\n' 'ok 1 first' 'ok 2 second # skip no tree' >bats.tap
 	run bash -c ". '$KTAP'; ktap_relay B <bats.tap; $counts"
