@@ -162,13 +162,24 @@ choose_accel() {
 		log "accelerator: tcg (an $ARCH_NAME guest on an $(uname -m) host)"
 		return 0
 	fi
-	local t0 ms
+	local t0 ms memo boot cached why
+	# A failed probe is remembered until the host reboots: it costs up to
+	# ACME_KVM_PROBE_SECS at every boot otherwise.
+	memo="$ACME_CACHE/kvm-probe"
+	boot="$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)"
+	if [[ -f "$memo" ]] && read -r cached why <"$memo" && [[ "$cached" == "$boot" ]]; then
+		ACCEL=tcg
+		log "accelerator: tcg (KVM unusable: ${why:-?}; found by an earlier probe since the host booted; ACME_ACCEL=kvm forces KVM)"
+		return 0
+	fi
 	t0=$(($(date +%s%N) / 1000000))
 	PROBE_WHY=""
 	if kvm_probe; then
 		ACCEL=kvm
 	else
 		ACCEL=tcg
+		mkdir -p -- "$ACME_CACHE"
+		printf '%s %s\n' "$boot" "$PROBE_WHY" >"$memo.tmp.$$" && mv -f -- "$memo.tmp.$$" "$memo"
 	fi
 	ms=$(($(date +%s%N) / 1000000 - t0))
 	if [[ "$ACCEL" == kvm ]]; then
