@@ -625,14 +625,20 @@ build_kselftest() {
 	# BUILD/kselftest/drivers/acme/, and run_kselftest.sh with it and its
 	# settings in BUILD/kselftest/kselftest_install/. Called directly, as
 	# the top Makefile of 6.1 does not pass LDFLAGS=-static through.
-	[[ ! -e "$build/kselftest/drivers/acme/acme_test" ]] ||
-		is_static_elf "$build/kselftest/drivers/acme/acme_test" ||
-		rm -f -- "$build/kselftest/drivers/acme/acme_test" # not up to date
+	local prog
+	for prog in acme_test acme-bench; do
+		# a dynamic program is from before LDFLAGS=-static: rebuild it
+		[[ ! -e "$build/kselftest/drivers/acme/$prog" ]] ||
+			is_static_elf "$build/kselftest/drivers/acme/$prog" ||
+			rm -f -- "$build/kselftest/drivers/acme/$prog"
+	done
 	LDFLAGS=-static make -s -C "$tree/tools/testing/selftests" \
 		TARGETS=drivers/acme O="$build" "${vars[@]}" install >&2 ||
 		die "the acme kselftest does not build (make -C tools/testing/selftests TARGETS=drivers/acme install)"
-	is_static_elf "$build/kselftest/kselftest_install/drivers/acme/acme_test" ||
-		die "the installed acme kselftest is not a static program"
+	for prog in acme_test acme-bench; do
+		is_static_elf "$build/kselftest/kselftest_install/drivers/acme/$prog" ||
+			die "the installed $prog is not a static program: remove $build/kselftest and build again"
+	done
 	build_example "$build/usr/include" "$build/kselftest/drivers/acme" "$cc"
 	"$cc" -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
 		"$ACME_ROOT/scripts/lib/guest/failnth.c" >&2 ||
