@@ -21,9 +21,7 @@ reapply() {
 
 main() {
 	local kver="" tree build k=0 n p
-	opts_parse --kver=kver -- "$@"
-	opts_none
-	kver="$(kver_normalize "$kver")"
+	opts_kver kver "$@"
 	[[ -z "${KSRC:-}" ]] || die "check-bisect works on the harness's own tree; unset KSRC"
 	# it pops and pushes the shared tree: no other run may use it meanwhile
 	lock_tree "$kver"

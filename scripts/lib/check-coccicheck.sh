@@ -19,9 +19,7 @@ set -euo pipefail
 
 main() {
 	local kver="" tree out nscripts findings
-	opts_parse --kver=kver -- "$@"
-	opts_none
-	kver="$(kver_normalize "$kver")"
+	opts_kver kver "$@"
 	need spatch:coccinelle ocamlopt:ocaml-nox
 
 	tree="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"

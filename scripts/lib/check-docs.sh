@@ -119,9 +119,7 @@ example_builds() {
 
 main() {
 	local kver=""
-	opts_parse --kver=kver -- "$@"
-	opts_none
-	kver="$(kver_normalize "$kver")"
+	opts_kver kver "$@"
 	need sphinx-build:python3-sphinx perl:perl make:make
 
 	TREE="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"

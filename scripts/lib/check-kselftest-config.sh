@@ -26,9 +26,7 @@ want() {
 
 main() {
 	local kver="" tree build
-	opts_parse --kver=kver -- "$@"
-	opts_none
-	kver="$(kver_normalize "$kver")"
+	opts_kver kver "$@"
 	need make:make gcc:gcc flex:flex bison:bison
 	tree="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
 	build="$ACME_CACHE/build/$kver-kselftest-merge"

@@ -229,9 +229,7 @@ b4_am() {
 
 main() {
 	local kver=""
-	opts_parse --kver=kver -- "$@"
-	opts_none
-	kver="$(kver_normalize "$kver")"
+	opts_kver kver "$@"
 	need perl:perl b4:b4
 	need_file /usr/lib/git-core/git-send-email:git-email \
 		/usr/share/perl5/Mail/Address.pm:libmailtools-perl

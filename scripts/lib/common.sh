@@ -399,6 +399,18 @@ opts_parse() {
 	OPTS_REST=("$@")
 }
 
+# opts_kver VAR ARG... - the command line of a script whose one option is
+# --kver: set VAR to the kernel version it names (kver_normalize), or die.
+# Not in $(...): --help must reach the terminal and end the script.
+opts_kver() {
+	local _var="$1" _kver=""
+	shift
+	opts_parse --kver=_kver -- "$@"
+	opts_none
+	_kver="$(kver_normalize "$_kver")"
+	printf -v "$_var" '%s' "$_kver"
+}
+
 # opts_none - die when OPTS_REST holds an argument the script does not take.
 opts_none() {
 	((${#OPTS_REST[@]} == 0)) ||

@@ -37,9 +37,7 @@ cached_tree() {
 main() {
 	local kver="" tree
 
-	opts_parse --kver=kver -- "$@"
-	opts_none
-	kver="$(kver_normalize "$kver")"
+	opts_kver kver "$@"
 	lock_tree "$kver"
 
 	if [[ -n "${KSRC:-}" ]]; then
