@@ -19,14 +19,23 @@ import argparse
 import re
 import sys
 
-# What every complete run prints; a missing one means acme-bench broke.
+# What every complete run prints, in its order; a missing one means
+# acme-bench broke, or could not measure it (its "not measured" line says
+# why).
 PEERS = [
     ("acme-fifo", "pipe", [1, 64, 4096, 65536, 1048576]),
+    ("acme-fifo-splice", "pipe-splice", [4096, 65536]),
     ("acme-mem-read", "tmpfs-read", [4096, 65536]),
     ("acme-mem-write", "tmpfs-write", [4096, 65536]),
+    ("acme-mem-sendfile", "tmpfs-sendfile", [4096, 65536]),
+    ("acme-mem-mmap-read", "tmpfs-mmap-read", [4096, 65536]),
+    ("acme-mem-mmap-write", "tmpfs-mmap-write", [4096, 65536]),
     ("zero-read", "null-write", [4096, 65536]),
 ]
 SCALE = ["acme-mem-read", "acme-mem-write", "tmpfs-read", "zero-read"]
+# fifo/pipe: 2 per chunk; splice, read, write, sendfile, mmap read and mmap
+# write: 1 per chunk; one per SCALE case.
+RATIOS = 2 * 5 + 6 * 2 + len(SCALE)
 
 
 def size(chunk):
@@ -55,15 +64,18 @@ def parse(path):
     return results, ratios, notes
 
 
-def check_complete(results, ratios):
+def check_complete(results, ratios, notes):
     want = [(c, k) for a, b, ks in PEERS for c in (a, b) for k in ks]
     want += [("%s-x%d" % (c, n), 65536) for c in SCALE for n in (1, 2)]
     missing = ["%s %s" % (c, size(k))
                for c, k in want if (c, k) not in results]
-    if len(ratios) < 18:
-        missing.append("ratios (%d of 18)" % len(ratios))
+    if len(ratios) < RATIOS:
+        missing.append("ratios (%d of %d)" % (len(ratios), RATIOS))
     if missing:
-        sys.exit("bench-report: the output lacks: " + ", ".join(missing))
+        why = ["\nbench-report: acme-bench says: " + n
+               for n in notes if ": not measured: " in n]
+        sys.exit("bench-report: the output lacks: " + ", ".join(missing) +
+                 "".join(why))
 
 
 def verdict(r):
@@ -183,7 +195,7 @@ def main():
         ap.add_argument("--" + opt, required=True)
     args = ap.parse_args()
     results, ratios, notes = parse(args.tsv)
-    check_complete(results, ratios)
+    check_complete(results, ratios, notes)
     with open(args.md, "w") as f:
         f.write(markdown(results, ratios, notes, args))
     svg(ratios, args, args.svg)

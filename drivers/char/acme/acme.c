@@ -5,17 +5,25 @@
  * acme creates two kinds of character device on top of acme_core:
  *
  * - memory devices, /dev/acme0 .. /dev/acme<nr_devs - 1>: a buffer of size=
- *   bytes that keeps its contents across opens. read(2) and write(2) move
- *   bytes at the file position and stop at the end of the buffer: reading
- *   there returns 0, writing fails with ENOSPC. lseek(2) works as on a
- *   regular file without holes (SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA,
- *   SEEK_HOLE).
+ *   bytes that keeps its contents across opens. read(2) and write(2), and
+ *   their vectored and positioned forms, move bytes at the file position
+ *   and stop at the end of the buffer: reading there returns 0, writing
+ *   fails with ENOSPC. lseek(2) works as on a regular file without holes
+ *   (SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE). sendfile(2) and
+ *   splice(2) work in both directions, and mmap(MAP_SHARED) maps the buffer
+ *   itself.
  *
  * - FIFO devices, /dev/acme_fifo0 .. /dev/acme_fifo<nr_fifos - 1>: a byte
- *   queue of fifo_size= bytes. read(2) blocks while it is empty, write(2)
- *   while it is full; O_NONBLOCK makes both fail with EAGAIN instead, and
- *   poll(2) reports when they would not block, for the directions the file
- *   was opened for.
+ *   queue of fifo_size= bytes, rounded up to a power of two. read(2) blocks
+ *   while it is empty, whether or not a writer has the device open (there
+ *   is no end of file: the queue outlives its openers); write(2) blocks
+ *   until its bytes fit. As for a pipe, a write of at most PIPE_BUF bytes
+ *   (or of at most the capacity, when that is smaller) is atomic: it is
+ *   queued whole, never split or interleaved with another writer's.
+ *   O_NONBLOCK makes a call that would block fail with EAGAIN, and poll(2)
+ *   reports when a read, or an atomic write of any size, would not block,
+ *   for the directions the file was opened for. splice(2) moves bytes
+ *   between a FIFO device and a pipe.
  *
  * Both kinds take the ioctls of <linux/acme.h> and show their size and byte
  * counters in /sys/class/acme/<name>/. From user space (no error handling):
@@ -38,17 +46,22 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/init.h>
-#include <linux/kfifo.h>
+#include <linux/limits.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/splice.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include <linux/acme.h>
@@ -82,14 +95,39 @@ enum acme_kind {
 };
 
 /**
+ * struct acme_ring - the byte queue of a FIFO device
+ * @data: storage, @mask + 1 bytes, a power of two
+ * @mask: capacity - 1
+ * @head: bytes ever queued, modulo 2^32
+ * @tail: bytes ever taken, modulo 2^32
+ *
+ * As in a kfifo, @head - @tail is the number of queued bytes and a byte's
+ * place is its count masked by @mask. acme does not use kfifo because
+ * kfifo copies only to and from user pointers, while ->read_iter() and
+ * ->write_iter() take an iov_iter, which splice(2) fills with pages.
+ * @head and @tail change under the device's lock only; the wait conditions
+ * and poll read them without it (see acme_fifo_peek_empty()).
+ */
+struct acme_ring {
+	u8 *data;
+	unsigned int mask;
+	unsigned int head;
+	unsigned int tail;
+};
+
+/**
  * struct acme_dev - one memory or FIFO device
  * @dev: class device, /sys/class/acme/<name>; its reference count decides
  *	when the structure is freed
  * @cdev: character device of this minor; an open file holds it, and through
  *	cdev_set_parent() it holds @dev
  * @kind: memory or FIFO device
- * @lock: serializes the data, its size and @stats
- * @buf: buffer of a memory device
+ * @lock: serializes the data, its size and @stats; held across user copies
+ * @map_lock: serializes mmap(2) of @buf with a resize; taken inside @lock
+ *	and inside the caller's mmap_lock, so never held across a user copy
+ * @mappings: mappings of @buf: VMAs made by mmap(2), fork(2) or a split
+ * @buf: buffer of a memory device, from vmalloc_user() so that it can be
+ *	mapped
  * @size: size of @buf in bytes
  * @fifo: queue of a FIFO device
  * @readq: readers waiting for data in @fifo
@@ -102,9 +140,11 @@ struct acme_dev {
 	struct cdev cdev;
 	enum acme_kind kind;
 	struct mutex lock;	/* serializes data, size and stats */
+	struct mutex map_lock;	/* serializes mmap with resize */
+	atomic_t mappings;
 	u8 *buf;
 	size_t size;
-	struct kfifo fifo;
+	struct acme_ring fifo;
 	wait_queue_head_t readq;
 	wait_queue_head_t writeq;
 	struct acme_stats stats;
@@ -153,6 +193,73 @@ static void acme_wake(wait_queue_head_t *wq, __poll_t events)
 		wake_up_interruptible_poll(wq, events);
 }
 
+static unsigned int acme_ring_size(const struct acme_ring *ring)
+{
+	return ring->mask + 1;
+}
+
+static unsigned int acme_ring_len(const struct acme_ring *ring)
+{
+	return ring->head - ring->tail;
+}
+
+static unsigned int acme_ring_free(const struct acme_ring *ring)
+{
+	return acme_ring_size(ring) - acme_ring_len(ring);
+}
+
+/*
+ * Copy queued bytes to @to, as many as both hold, in at most two pieces
+ * (the ring wraps), and take them off the queue. Returns the bytes copied,
+ * fewer on a fault. Called with the device's lock held.
+ */
+static size_t acme_ring_to_iter(struct acme_ring *ring, struct iov_iter *to)
+{
+	size_t want = min_t(size_t, acme_ring_len(ring), iov_iter_count(to));
+	unsigned int off = ring->tail & ring->mask;
+	size_t first = min_t(size_t, want, acme_ring_size(ring) - off);
+	size_t copied;
+
+	copied = copy_to_iter(ring->data + off, first, to);
+	if (copied == first && want > first)
+		copied += copy_to_iter(ring->data, want - first, to);
+
+	WRITE_ONCE(ring->tail, ring->tail + copied);
+	return copied;
+}
+
+/*
+ * Copy @count bytes from @from into the free space, at most two pieces.
+ * Nothing is queued yet: the caller adds what it keeps to @head, so that an
+ * atomic write that faults part way can drop what it copied. Returns the
+ * bytes copied, fewer on a fault. Called with the device's lock held and
+ * @count at most acme_ring_free().
+ */
+static size_t acme_ring_from_iter(struct acme_ring *ring, size_t count,
+				  struct iov_iter *from)
+{
+	unsigned int off = ring->head & ring->mask;
+	size_t first = min_t(size_t, count, acme_ring_size(ring) - off);
+	size_t copied;
+
+	copied = copy_from_iter(ring->data + off, first, from);
+	if (copied == first && count > first)
+		copied += copy_from_iter(ring->data, count - first, from);
+	return copied;
+}
+
+/* A ring of @size bytes, a power of two; charged to the caller if @gfp says. */
+static int acme_ring_alloc(struct acme_ring *ring, unsigned int size, gfp_t gfp)
+{
+	ring->data = kvmalloc(size, gfp);
+	if (!ring->data)
+		return -ENOMEM;
+	ring->mask = size - 1;
+	ring->head = 0;
+	ring->tail = 0;
+	return 0;
+}
+
 /*
  * Lockless peeks at the FIFO, for the wait conditions and poll: the state
  * may change under them (a reader, a writer, a resize), so the fields are
@@ -161,21 +268,29 @@ static void acme_wake(wait_queue_head_t *wq, __poll_t events)
  */
 static bool acme_fifo_peek_empty(struct acme_dev *adev)
 {
-	return READ_ONCE(adev->fifo.kfifo.in) == READ_ONCE(adev->fifo.kfifo.out);
+	return READ_ONCE(adev->fifo.head) == READ_ONCE(adev->fifo.tail);
 }
 
-static bool acme_fifo_peek_full(struct acme_dev *adev)
+/* Whether @need bytes, or the whole capacity if it is smaller, are free. */
+static bool acme_fifo_peek_room(struct acme_dev *adev, size_t need)
 {
-	unsigned int len = READ_ONCE(adev->fifo.kfifo.in) -
-			   READ_ONCE(adev->fifo.kfifo.out);
+	unsigned int size = READ_ONCE(adev->fifo.mask) + 1;
+	unsigned int len = READ_ONCE(adev->fifo.head) - READ_ONCE(adev->fifo.tail);
 
-	return len > READ_ONCE(adev->fifo.kfifo.mask);
+	return len <= size && size - len >= min_t(size_t, need, size);
 }
 
 /* Capacity in bytes: buffer size or FIFO size. Called with adev->lock held. */
 static size_t acme_capacity(struct acme_dev *adev)
 {
-	return adev->kind == ACME_MEM ? adev->size : kfifo_size(&adev->fifo);
+	return adev->kind == ACME_MEM ? adev->size : acme_ring_size(&adev->fifo);
+}
+
+/* Whether a FIFO call must fail with -EAGAIN rather than wait. */
+static bool acme_nowait(struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
 }
 
 /* open: remember the device; the position starts at 0. */
@@ -185,33 +300,103 @@ static int acme_mem_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* read: copy from the buffer at the file position, 0 at the end. */
-static ssize_t acme_mem_read(struct file *file, char __user *buf,
-			     size_t count, loff_t *ppos)
+/*
+ * read_iter: copy from the buffer at the position, 0 at the end. One
+ * function for read(2), readv(2), preadv2(2), io_uring, and for splice(2)
+ * and sendfile(2) through copy_splice_read().
+ */
+static ssize_t acme_mem_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct acme_dev *adev = file->private_data;
+	struct acme_dev *adev = iocb->ki_filp->private_data;
 	ssize_t ret;
 
 	if (mutex_lock_interruptible(&adev->lock))
 		return -ERESTARTSYS;
-	ret = simple_read_from_buffer(buf, count, ppos, adev->buf, adev->size);
+	ret = acme_read_buffer_iter(adev->buf, adev->size, &iocb->ki_pos, to);
 	acme_count_read(adev, ret);
 	mutex_unlock(&adev->lock);
 	return ret;
 }
 
-/* write: copy into the buffer at the file position, -ENOSPC at the end. */
-static ssize_t acme_mem_write(struct file *file, const char __user *buf,
-			      size_t count, loff_t *ppos)
+/*
+ * write_iter: copy into the buffer at the position, -ENOSPC at the end; for
+ * write(2), writev(2), pwritev2(2), io_uring, and splice(2) from a pipe
+ * through iter_file_splice_write().
+ */
+static ssize_t acme_mem_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct acme_dev *adev = file->private_data;
+	struct acme_dev *adev = iocb->ki_filp->private_data;
 	ssize_t ret;
 
 	if (mutex_lock_interruptible(&adev->lock))
 		return -ERESTARTSYS;
-	ret = acme_write_to_buffer(adev->buf, adev->size, ppos, buf, count);
+	ret = acme_write_buffer_iter(adev->buf, adev->size, &iocb->ki_pos, from);
 	acme_count_write(adev, ret);
 	mutex_unlock(&adev->lock);
+	return ret;
+}
+
+/* A new VMA shares the buffer: fork(2), a split by munmap(2) or mprotect(2). */
+static void acme_vma_open(struct vm_area_struct *vma)
+{
+	struct acme_dev *adev = vma->vm_private_data;
+
+	atomic_inc(&adev->mappings);
+}
+
+static void acme_vma_close(struct vm_area_struct *vma)
+{
+	struct acme_dev *adev = vma->vm_private_data;
+
+	atomic_dec(&adev->mappings);
+}
+
+static const struct vm_operations_struct acme_vm_ops = {
+	.open	= acme_vma_open,
+	.close	= acme_vma_close,
+};
+
+/*
+ * mmap: map the buffer itself, so that the mapping, read(2) and write(2) see
+ * the same bytes. Only MAP_SHARED: a private copy of a device's memory has
+ * no use, so MAP_PRIVATE fails with -EINVAL. The mapping must lie within
+ * the buffer rounded up to whole pages (-EINVAL otherwise); the bytes past
+ * the size in the last page are no part of the device and read as zero
+ * when it is first mapped. While a mapping exists the buffer cannot be
+ * resized (-EBUSY), so it cannot be freed under the mapping.
+ *
+ * mmap(2) runs under the caller's mmap_lock, which a read or write faulting
+ * in user memory takes inside adev->lock: taking adev->lock here could
+ * deadlock, so mmap and resize meet on map_lock instead.
+ */
+static int acme_mem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct acme_dev *adev = file->private_data;
+	unsigned long pages, len;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	if (mutex_lock_killable(&adev->map_lock))
+		return -EINTR;
+	len = PAGE_ALIGN(adev->size);
+	pages = len >> PAGE_SHIFT;
+	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	if (!atomic_read(&adev->mappings))
+		memset(adev->buf + adev->size, 0, len - adev->size);
+
+	ret = remap_vmalloc_range(vma, adev->buf, vma->vm_pgoff);
+	if (ret)
+		goto unlock;
+	vma->vm_private_data = adev;
+	vma->vm_ops = &acme_vm_ops;
+	atomic_inc(&adev->mappings);
+unlock:
+	mutex_unlock(&adev->map_lock);
 	return ret;
 }
 
@@ -238,78 +423,93 @@ static int acme_fifo_open(struct inode *inode, struct file *file)
 }
 
 /*
- * read: wait for data unless O_NONBLOCK, then take what is queued, up to
- * @count. Like a pipe, it does not wait for @count bytes to arrive.
+ * read_iter: wait for data unless O_NONBLOCK, then take what is queued, up
+ * to the size of @to. Like a pipe, it does not wait for @to to fill. Unlike
+ * a pipe, it waits even when no writer has the device open: the queue
+ * outlives its openers, so there is no end of file.
  */
-static ssize_t acme_fifo_read(struct file *file, char __user *buf,
-			      size_t count, loff_t *ppos)
+static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct acme_dev *adev = file->private_data;
-	unsigned int copied;
-	int ret;
+	struct acme_dev *adev = iocb->ki_filp->private_data;
+	size_t copied;
 
-	if (!count)
+	if (!iov_iter_count(to))
 		return 0;
 
 	for (;;) {
 		if (mutex_lock_interruptible(&adev->lock))
 			return -ERESTARTSYS;
-		if (!kfifo_is_empty(&adev->fifo))
+		if (acme_ring_len(&adev->fifo))
 			break;
 		mutex_unlock(&adev->lock);
 
-		if (file->f_flags & O_NONBLOCK)
+		if (acme_nowait(iocb))
 			return -EAGAIN;
 		if (wait_event_interruptible(adev->readq,
 					     !acme_fifo_peek_empty(adev)))
 			return -ERESTARTSYS;
 	}
 
-	ret = kfifo_to_user(&adev->fifo, buf, count, &copied);
+	copied = acme_ring_to_iter(&adev->fifo, to);
 	acme_count_read(adev, copied);
 	mutex_unlock(&adev->lock);
 
-	if (copied)
-		acme_wake(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
-
-	if (copied)
-		return copied;
-	return ret;
+	if (!copied)
+		return -EFAULT;
+	acme_wake(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+	return copied;
 }
 
 /*
- * write: queue as much as fits and, unless O_NONBLOCK, wait for room for the
- * rest. A signal or a fault part way returns the bytes already queued.
+ * write_iter: queue the bytes of @from, waiting for room unless O_NONBLOCK.
+ * A write of at most PIPE_BUF bytes that fits in the FIFO is atomic, as on
+ * a pipe: it waits until all of it fits and is queued in one piece, or,
+ * with O_NONBLOCK, fails with -EAGAIN; if it faults part way, nothing is
+ * queued and it fails with -EFAULT. A larger write queues what fits and
+ * waits for room for the rest, so it may be split. A signal or a fault part
+ * way through it returns the bytes already queued.
  */
-static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
-			       size_t count, loff_t *ppos)
+static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct acme_dev *adev = file->private_data;
-	size_t done = 0;
-	int ret = 0;
+	struct acme_dev *adev = iocb->ki_filp->private_data;
+	struct acme_ring *ring = &adev->fifo;
+	size_t count = iov_iter_count(from), done = 0;
+	ssize_t ret = 0;
 
 	while (done < count) {
-		unsigned int copied;
+		size_t need, n, copied;
+		bool atomic;
 
 		if (mutex_lock_interruptible(&adev->lock)) {
 			ret = -ERESTARTSYS;
 			break;
 		}
-		if (kfifo_is_full(&adev->fifo)) {
+		/*
+		 * Atomic: at most PIPE_BUF bytes and at most the capacity, all
+		 * free before the first byte is copied. Decided each round, as
+		 * a resize may change the capacity while the writer waits.
+		 */
+		atomic = !done && count <= min_t(unsigned int, PIPE_BUF,
+						 acme_ring_size(ring));
+		need = atomic ? count : 1;
+		if (acme_ring_free(ring) < need) {
 			mutex_unlock(&adev->lock);
-			if (file->f_flags & O_NONBLOCK) {
+			if (acme_nowait(iocb)) {
 				ret = -EAGAIN;
 				break;
 			}
 			ret = wait_event_interruptible(adev->writeq,
-						       !acme_fifo_peek_full(adev));
+						       acme_fifo_peek_room(adev, need));
 			if (ret)
 				break;
 			continue;
 		}
 
-		ret = kfifo_from_user(&adev->fifo, buf + done, count - done,
-				      &copied);
+		n = min_t(size_t, count - done, acme_ring_free(ring));
+		copied = acme_ring_from_iter(ring, n, from);
+		if (copied < n && atomic)
+			copied = 0;
+		WRITE_ONCE(ring->head, ring->head + copied);
 		/* One write(2) counts once, however many rounds it takes. */
 		adev->stats.bytes_written += copied;
 		if (copied && !done)
@@ -319,8 +519,10 @@ static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
 		if (copied)
 			acme_wake(&adev->readq, EPOLLIN | EPOLLRDNORM);
 		done += copied;
-		if (ret)
+		if (copied < n) {
+			ret = -EFAULT;
 			break;
+		}
 	}
 
 	if (done)
@@ -329,8 +531,9 @@ static ssize_t acme_fifo_write(struct file *file, const char __user *buf,
 }
 
 /*
- * poll: readable while data is queued, writable while there is room, each
- * only if the file was opened for it. It peeks without the lock, as
+ * poll: readable while data is queued, writable while an atomic write of
+ * any size would not block (PIPE_BUF bytes free, or the whole capacity if it
+ * is smaller), each only if the file was opened for it. It peeks without the lock, as
  * pipe_poll() does: a reader or writer holding the lock while it faults in
  * user memory must not stall poll(2).
  *
@@ -355,40 +558,48 @@ static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 
 	if ((file->f_mode & FMODE_READ) && !acme_fifo_peek_empty(adev))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if ((file->f_mode & FMODE_WRITE) && !acme_fifo_peek_full(adev))
+	if ((file->f_mode & FMODE_WRITE) && acme_fifo_peek_room(adev, PIPE_BUF))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 
 	return mask;
 }
 
 /*
- * Resize a memory buffer, keeping the bytes below the smaller size. The
- * new buffer is charged to the memory cgroup of the caller, who asked for
- * it; the buffers made at load are not, as they belong to the driver.
+ * Resize a memory buffer, keeping the bytes below the smaller size; not
+ * while it is mapped (-EBUSY). The buffer comes from vmalloc_user(), which
+ * mmap needs and which takes no gfp flags, so unlike a FIFO it is not
+ * charged to the caller's memory cgroup.
  */
 static int acme_mem_resize(struct acme_dev *adev, u64 size)
 {
+	int ret = 0;
 	u8 *buf;
 
 	if (!size || size > ACME_MAX_SIZE)
 		return -EINVAL;
 
-	buf = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	buf = vmalloc_user(size);
 	if (!buf)
 		return -ENOMEM;
 
 	if (mutex_lock_interruptible(&adev->lock)) {
-		kvfree(buf);
+		vfree(buf);
 		return -ERESTARTSYS;
 	}
-	memcpy(buf, adev->buf, min_t(size_t, size, adev->size));
-	swap(adev->buf, buf);
-	/* acme_mem_llseek() reads the size without the lock. */
-	WRITE_ONCE(adev->size, size);
+	mutex_lock(&adev->map_lock);
+	if (atomic_read(&adev->mappings)) {
+		ret = -EBUSY;
+	} else {
+		memcpy(buf, adev->buf, min_t(size_t, size, adev->size));
+		swap(adev->buf, buf);
+		/* acme_mem_llseek() reads the size without the lock. */
+		WRITE_ONCE(adev->size, size);
+	}
+	mutex_unlock(&adev->map_lock);
 	mutex_unlock(&adev->lock);
 
-	kvfree(buf);
-	return 0;
+	vfree(buf);
+	return ret;
 }
 
 /*
@@ -397,18 +608,19 @@ static int acme_mem_resize(struct acme_dev *adev, u64 size)
  */
 static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 {
-	struct kfifo fifo;
+	struct acme_ring fifo;
 	int ret;
 
 	if (size < ACME_FIFO_MIN || size > ACME_FIFO_MAX)
 		return -EINVAL;
 
-	ret = kfifo_alloc(&fifo, size, GFP_KERNEL_ACCOUNT);
+	ret = acme_ring_alloc(&fifo, roundup_pow_of_two(size),
+			      GFP_KERNEL_ACCOUNT);
 	if (ret)
 		return ret;
 
 	if (mutex_lock_interruptible(&adev->lock)) {
-		kfifo_free(&fifo);
+		kvfree(fifo.data);
 		return -ERESTARTSYS;
 	}
 	/*
@@ -416,13 +628,13 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 	 * FIFO: both are empty, so they see it empty, or, mid-swap, anything,
 	 * which the wake-up below corrects.
 	 */
-	if (kfifo_is_empty(&adev->fifo))
+	if (!acme_ring_len(&adev->fifo))
 		swap(adev->fifo, fifo);
 	else
 		ret = -EBUSY;
 	mutex_unlock(&adev->lock);
 
-	kfifo_free(&fifo);
+	kvfree(fifo.data);
 	if (!ret)
 		wake_up_interruptible_poll(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
 	return ret;
@@ -481,7 +693,7 @@ static int acme_clear(struct acme_dev *adev, struct file *file,
 	if (adev->kind == ACME_MEM)
 		memset(adev->buf, 0, adev->size);
 	else
-		kfifo_reset(&adev->fifo);
+		WRITE_ONCE(adev->fifo.tail, adev->fifo.head);
 	mutex_unlock(&adev->lock);
 
 	if (adev->kind == ACME_FIFO)
@@ -529,18 +741,24 @@ static long acme_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static const struct file_operations acme_mem_fops = {
 	.owner		= THIS_MODULE,
 	.open		= acme_mem_open,
-	.read		= acme_mem_read,
-	.write		= acme_mem_write,
+	.read_iter	= acme_mem_read_iter,
+	.write_iter	= acme_mem_write_iter,
+	.splice_read	= copy_splice_read,
+	.splice_write	= iter_file_splice_write,
+	.mmap		= acme_mem_mmap,
 	.llseek		= acme_mem_llseek,
 	.unlocked_ioctl	= acme_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };
 
+/* No .mmap: mmap(2) of a FIFO fails with -ENODEV. */
 static const struct file_operations acme_fifo_fops = {
 	.owner		= THIS_MODULE,
 	.open		= acme_fifo_open,
-	.read		= acme_fifo_read,
-	.write		= acme_fifo_write,
+	.read_iter	= acme_fifo_read_iter,
+	.write_iter	= acme_fifo_write_iter,
+	.splice_read	= copy_splice_read,
+	.splice_write	= iter_file_splice_write,
 	.poll		= acme_fifo_poll,
 	.unlocked_ioctl	= acme_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
@@ -616,8 +834,9 @@ static void acme_dev_release(struct device *dev)
 {
 	struct acme_dev *adev = to_acme_dev(dev);
 
-	kvfree(adev->buf);
-	kfifo_free(&adev->fifo);
+	vfree(adev->buf);
+	kvfree(adev->fifo.data);
+	mutex_destroy(&adev->map_lock);
 	mutex_destroy(&adev->lock);
 	kfree(adev);
 }
@@ -625,10 +844,11 @@ static void acme_dev_release(struct device *dev)
 static int __init acme_alloc_storage(struct acme_dev *adev)
 {
 	if (adev->kind == ACME_FIFO)
-		return kfifo_alloc(&adev->fifo, fifo_size, GFP_KERNEL);
+		return acme_ring_alloc(&adev->fifo, roundup_pow_of_two(fifo_size),
+				       GFP_KERNEL);
 
 	adev->size = mem_size;
-	adev->buf = kvzalloc(mem_size, GFP_KERNEL);
+	adev->buf = vmalloc_user(mem_size);
 	return adev->buf ? 0 : -ENOMEM;
 }
 
@@ -645,6 +865,7 @@ static struct acme_dev *__init acme_dev_alloc(enum acme_kind kind,
 
 	adev->kind = kind;
 	mutex_init(&adev->lock);
+	mutex_init(&adev->map_lock);
 	init_waitqueue_head(&adev->readq);
 	init_waitqueue_head(&adev->writeq);
 

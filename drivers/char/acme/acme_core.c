@@ -14,16 +14,17 @@
  *	priv->cdev.owner = THIS_MODULE;
  *	acme_device_add(&priv->cdev, &priv->dev);
  *
- * It also holds the bounded write of the acme memory devices, so that its
- * edge cases (negative positions, the end of the buffer) are written and
- * tested once. Reads use the kernel's simple_read_from_buffer(), seeks
+ * It also holds the bounded read and write of the acme memory devices, on
+ * iov_iters, so that their edge cases (negative positions, the end of the
+ * buffer) are written and tested once. Seeks use the kernel's
  * generic_file_llseek_size().
  *
  * Every function is exported in the ACME symbol namespace.
  *
  * Locking: the minor bitmap is protected by acme_minors_lock, which is held
  * for a bitmap operation only, never across a sleep or a user copy. The
- * write helper takes no lock; the caller serializes access to its buffer.
+ * read and write helpers take no lock; the caller serializes access to its
+ * buffer.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -40,6 +41,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 #include "acme_core.h"
 
@@ -189,25 +191,61 @@ void acme_device_del(struct cdev *cdev, struct device *dev)
 EXPORT_SYMBOL_NS_GPL(acme_device_del, ACME);
 
 /**
- * acme_write_to_buffer() - copy from user space into a fixed-size buffer
+ * acme_read_buffer_iter() - copy from a fixed-size buffer into an iov_iter
+ * @from: kernel buffer
+ * @size: size of @from in bytes
+ * @ppos: file position; advanced by the bytes copied
+ * @to: destination: user memory of read(2) and readv(2), or the pages of
+ *	splice(2) and sendfile(2)
+ *
+ * The ->read_iter() of a memory device: like simple_read_from_buffer(),
+ * for any kind of iov_iter. A read at or past the end returns 0.
+ *
+ * Context: Process context; may fault in user pages, so no spinlocks held.
+ * Return: bytes copied, 0 at or past the end of the buffer or when @to is
+ * empty, -EINVAL for a negative position, -EFAULT if nothing could be
+ * copied.
+ */
+ssize_t acme_read_buffer_iter(const void *from, size_t size, loff_t *ppos,
+			      struct iov_iter *to)
+{
+	ssize_t n = acme_span(*ppos, iov_iter_count(to), size);
+	size_t copied;
+
+	if (n <= 0)
+		return n;
+
+	copied = copy_to_iter(from + *ppos, n, to);
+	if (!copied)
+		return -EFAULT;
+	*ppos += copied;
+	return copied;
+}
+EXPORT_SYMBOL_NS_GPL(acme_read_buffer_iter, ACME);
+
+/**
+ * acme_write_buffer_iter() - copy from an iov_iter into a fixed-size buffer
  * @to: kernel buffer
  * @size: size of @to in bytes
  * @ppos: file position; advanced by the bytes copied
- * @from: user-space source
- * @count: bytes offered
+ * @from: source: user memory of write(2) and writev(2), or the pages of
+ *	splice(2)
  *
- * Like simple_write_to_buffer(), except that a write at or past the end of
- * the buffer fails with -ENOSPC, as on a full device, instead of returning 0,
- * which user space would retry forever. A write that crosses the end copies
- * what fits; the caller's next write then fails with -ENOSPC.
+ * The ->write_iter() of a memory device. Unlike simple_write_to_buffer(), a
+ * write at or past the end of the buffer fails with -ENOSPC, as on a full
+ * device, instead of returning 0, which user space would retry forever. A
+ * write that crosses the end copies what fits; the caller's next write then
+ * fails with -ENOSPC.
  *
  * Context: Process context; may fault in user pages, so no spinlocks held.
- * Return: bytes copied, 0 when @count is 0, -ENOSPC at or past the end of the
- * buffer, -EINVAL for a negative position, -EFAULT if nothing could be copied.
+ * Return: bytes copied, 0 when @from is empty, -ENOSPC at or past the end
+ * of the buffer, -EINVAL for a negative position, -EFAULT if nothing could
+ * be copied.
  */
-ssize_t acme_write_to_buffer(void *to, size_t size, loff_t *ppos,
-			     const void __user *from, size_t count)
+ssize_t acme_write_buffer_iter(void *to, size_t size, loff_t *ppos,
+			       struct iov_iter *from)
 {
+	size_t count = iov_iter_count(from), copied;
 	ssize_t n = acme_span(*ppos, count, size);
 
 	if (n < 0)
@@ -215,9 +253,13 @@ ssize_t acme_write_to_buffer(void *to, size_t size, loff_t *ppos,
 	if (!n)
 		return count ? -ENOSPC : 0;
 
-	return simple_write_to_buffer(to, size, ppos, from, count);
+	copied = copy_from_iter(to + *ppos, n, from);
+	if (!copied)
+		return -EFAULT;
+	*ppos += copied;
+	return copied;
 }
-EXPORT_SYMBOL_NS_GPL(acme_write_to_buffer, ACME);
+EXPORT_SYMBOL_NS_GPL(acme_write_buffer_iter, ACME);
 
 /*
  * Built in, a failure here does not stop the drivers' initcalls: they find

@@ -16,6 +16,7 @@
 struct attribute_group;
 struct cdev;
 struct device;
+struct iov_iter;
 
 /* Number of minors in the char device region that acme_core owns. */
 #define ACME_MINORS	256
@@ -29,8 +30,10 @@ void acme_device_init(struct device *dev, dev_t devt,
 int acme_device_add(struct cdev *cdev, struct device *dev);
 void acme_device_del(struct cdev *cdev, struct device *dev);
 
-ssize_t acme_write_to_buffer(void *to, size_t size, loff_t *ppos,
-			     const void __user *from, size_t count);
+ssize_t acme_read_buffer_iter(const void *from, size_t size, loff_t *ppos,
+			      struct iov_iter *to);
+ssize_t acme_write_buffer_iter(void *to, size_t size, loff_t *ppos,
+			       struct iov_iter *from);
 
 /**
  * acme_span() - bytes a transfer may move inside a buffer

@@ -2,9 +2,10 @@
 /*
  * KUnit tests for the helpers of acme_core.
  *
- * The arithmetic of acme_span() (a static inline of acme_core.h) and of
- * acme_write_to_buffer() is checked with tables of cases at the edges of a
- * buffer: position 0, size - 1, size, past the end and negative positions.
+ * The arithmetic of acme_span() (a static inline of acme_core.h) and the
+ * copies of acme_read_buffer_iter() and acme_write_buffer_iter() are
+ * checked with tables of cases at the edges of a buffer: position 0,
+ * size - 1, size, past the end and negative positions.
  * The registration helpers are checked against the live acme region and
  * class: reserved ranges, a full region, a device that appears in the class
  * and is released when its last reference goes, and device numbers that do
@@ -27,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/uio.h>
 
 #include "../acme_core.h"
 
@@ -81,50 +83,106 @@ static void acme_span_test(struct kunit *test)
 }
 
 /*
- * The cases of acme_write_to_buffer() that return before copying: a KUnit
- * test runs in a kernel thread without user memory to copy from. The copy
- * itself is covered by the kselftests.
+ * acme_read_buffer_iter() and acme_write_buffer_iter() on kvec iterators:
+ * what each returns at the edges of the buffer, and that exactly those
+ * bytes move, to or from the position, and nothing else changes.
  */
-struct write_case {
+struct iter_case {
 	const char *name;
 	loff_t pos;
 	size_t count;
-	ssize_t expected;
+	ssize_t read;
+	ssize_t write;
 };
 
-static const struct write_case write_cases[] = {
-	{ "start, nothing offered", 0, 0, 0 },
-	{ "last byte, nothing offered", BUF - 1, 0, 0 },
-	{ "at the end, nothing offered", BUF, 0, 0 },
-	{ "at the end", BUF, 1, -ENOSPC },
-	{ "past the end", BUF + 1, 1, -ENOSPC },
-	{ "LLONG_MAX", LLONG_MAX, SIZE_MAX, -ENOSPC },
-	{ "minus one", -1, 1, -EINVAL },
-	{ "minus one, nothing offered", -1, 0, -EINVAL },
-	{ "LLONG_MIN", LLONG_MIN, 1, -EINVAL },
+static const struct iter_case iter_cases[] = {
+	{ "start, nothing asked", 0, 0, 0, 0 },
+	{ "start, one byte", 0, 1, 1, 1 },
+	{ "start, whole buffer", 0, BUF, BUF, BUF },
+	{ "start, one past the buffer", 0, BUF + 1, BUF, BUF },
+	{ "middle, crossing the end", 8, BUF, BUF - 8, BUF - 8 },
+	{ "last byte, two", BUF - 1, 2, 1, 1 },
+	{ "last byte, nothing asked", BUF - 1, 0, 0, 0 },
+	{ "at the end, nothing asked", BUF, 0, 0, 0 },
+	{ "at the end", BUF, 1, 0, -ENOSPC },
+	{ "past the end", BUF + 1, 1, 0, -ENOSPC },
+	{ "LLONG_MAX", LLONG_MAX, 1, 0, -ENOSPC },
+	{ "minus one", -1, 1, -EINVAL, -EINVAL },
+	{ "minus one, nothing asked", -1, 0, -EINVAL, -EINVAL },
+	{ "LLONG_MIN", LLONG_MIN, 1, -EINVAL, -EINVAL },
 };
 
-static void write_case_desc(const struct write_case *c, char *desc)
+static void iter_case_desc(const struct iter_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
 
-KUNIT_ARRAY_PARAM(acme_write_to_buffer, write_cases, write_case_desc);
+KUNIT_ARRAY_PARAM(acme_iter, iter_cases, iter_case_desc);
 
-static void acme_write_to_buffer_test(struct kunit *test)
+/* A buffer of @len bytes, each its index plus @seed. */
+static u8 *acme_kunit_pattern(struct kunit *test, size_t len, u8 seed)
 {
-	const struct write_case *c = test->param_value;
-	char *buf;
+	u8 *p = kunit_kmalloc(test, len, GFP_KERNEL);
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < len; i++)
+		p[i] = i + seed;
+	return p;
+}
+
+static void acme_read_buffer_iter_test(struct kunit *test)
+{
+	const struct iter_case *c = test->param_value;
+	u8 *buf = acme_kunit_pattern(test, BUF, 1);
+	u8 *dst = kunit_kzalloc(test, 2 * BUF, GFP_KERNEL);
+	struct kvec kvec = { .iov_base = dst, .iov_len = c->count };
+	struct iov_iter iter;
 	loff_t pos = c->pos;
+	ssize_t ret;
 
-	buf = kunit_kzalloc(test, BUF, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	iov_iter_kvec(&iter, ITER_DEST, &kvec, 1, c->count);
+
+	ret = acme_read_buffer_iter(buf, BUF, &pos, &iter);
+	KUNIT_ASSERT_EQ(test, ret, c->read);
+	if (ret <= 0) {
+		KUNIT_EXPECT_EQ(test, pos, c->pos);
+		KUNIT_EXPECT_NULL(test, memchr_inv(dst, 0, 2 * BUF));
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, pos, c->pos + ret);
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), c->count - ret);
+	KUNIT_EXPECT_EQ(test, memcmp(dst, buf + c->pos, ret), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(dst + ret, 0, 2 * BUF - ret));
+}
+
+static void acme_write_buffer_iter_test(struct kunit *test)
+{
+	const struct iter_case *c = test->param_value;
+	u8 *src = acme_kunit_pattern(test, 2 * BUF, 1);
+	u8 *buf = kunit_kzalloc(test, BUF, GFP_KERNEL);
+	struct kvec kvec = { .iov_base = src, .iov_len = c->count };
+	struct iov_iter iter;
+	loff_t pos = c->pos;
+	ssize_t ret;
+
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	iov_iter_kvec(&iter, ITER_SOURCE, &kvec, 1, c->count);
 
-	KUNIT_EXPECT_EQ(test, acme_write_to_buffer(buf, BUF, &pos, NULL,
-						   c->count), c->expected);
-	/* Nothing was copied, so the position must not move. */
-	KUNIT_EXPECT_EQ(test, pos, c->pos);
-	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, BUF));
+	ret = acme_write_buffer_iter(buf, BUF, &pos, &iter);
+	KUNIT_ASSERT_EQ(test, ret, c->write);
+	if (ret <= 0) {
+		KUNIT_EXPECT_EQ(test, pos, c->pos);
+		KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, BUF));
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, pos, c->pos + ret);
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), c->count - ret);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + c->pos, src, ret), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, c->pos));
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf + c->pos + ret, 0,
+					   BUF - c->pos - ret));
 }
 
 static void acme_reserve_minors_invalid_test(struct kunit *test)
@@ -363,8 +421,8 @@ put:
 
 static struct kunit_case acme_core_test_cases[] = {
 	KUNIT_CASE_PARAM(acme_span_test, acme_span_gen_params),
-	KUNIT_CASE_PARAM(acme_write_to_buffer_test,
-			 acme_write_to_buffer_gen_params),
+	KUNIT_CASE_PARAM(acme_read_buffer_iter_test, acme_iter_gen_params),
+	KUNIT_CASE_PARAM(acme_write_buffer_iter_test, acme_iter_gen_params),
 	KUNIT_CASE(acme_reserve_minors_invalid_test),
 	KUNIT_CASE(acme_reserve_minors_test),
 	KUNIT_CASE(acme_reserve_minors_full_test),

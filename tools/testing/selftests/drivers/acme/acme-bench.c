@@ -6,9 +6,17 @@
  *  - an acme FIFO against a pipe(2): a writer process and a reader process
  *    moving CHUNK bytes per write(2) and read(2), for chunks of 1 B, 64 B,
  *    4 KiB, 64 KiB and 1 MiB;
+ *  - the same with a reader that splice(2)s CHUNK bytes from the FIFO (or
+ *    the pipe) into a second pipe, and from that into /dev/null, at 4 KiB
+ *    and 64 KiB;
  *  - an acme memory device against a file of the same size on tmpfs:
  *    sequential read(2) and write(2) at 4 KiB and 64 KiB, back to offset 0
  *    at the end;
+ *  - the same two for sendfile(2) of CHUNK bytes to /dev/null, at 4 KiB and
+ *    64 KiB, back to offset 0 at the end;
+ *  - the same two mapped with mmap(MAP_SHARED), every page written once
+ *    before the clock starts: memcpy(3) of CHUNK bytes out of the mapping
+ *    (or into it), from start to end and again, at 4 KiB and 64 KiB;
  *  - read(2) of /dev/zero (one copy) and write(2) to /dev/null (no copy), the
  *    limits of any character device;
  *  - scaling: two memory devices read (or written) at once by two processes,
@@ -28,7 +36,9 @@
  * A ratio line compares an acme figure with its peer measured in the same
  * run; TARGET is ">=1.10", "<=0.90" or "-" when there is none. This is a
  * benchmark, not a test: it exits 0 whatever the figures are, and non-zero
- * only when something could not be measured.
+ * only when something could not be measured. When a driver lacks splice or
+ * mmap, a line "# CASES: not measured: WHY" takes the place of those
+ * figures, the others are measured, and the exit status is 1.
  *
  * The two memory devices are resized to 1 MiB while it runs, and back at
  * the end; what they held is overwritten. That needs CAP_SYS_ADMIN.
@@ -48,6 +58,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/types.h>
@@ -73,6 +85,7 @@ static const char *mem2_path = "/dev/acme1";
 static const char *tmp_dir = "/tmp";
 static size_t mem_size = MIB;
 static char *buf;
+static int unmeasured;
 
 static void die(const char *fmt, ...)
 {
@@ -87,6 +100,26 @@ static void die(const char *fmt, ...)
 		fprintf(stderr, ": %s", strerror(err));
 	fputc('\n', stderr);
 	exit(1);
+}
+
+/*
+ * Cases that cannot be measured here, with the errno of the call that said
+ * so: a comment line in the output, and the exit status will be 1.
+ */
+static void not_measured(const char *cases, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	printf("# %s: not measured: ", cases);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (err)
+		printf(": %s", strerror(err));
+	putchar('\n');
+	fflush(stdout);
+	unmeasured++;
 }
 
 static double now(void)
@@ -124,13 +157,55 @@ static unsigned int clock_every(size_t chunk)
 	return chunk >= 4 * KIB ? 1 : 256;
 }
 
+/* Where a reader splices a stream: a pipe, then /dev/null. */
+struct splicer {
+	int pipe[2];
+	int null;
+};
+
+static void splicer_open(struct splicer *s)
+{
+	if (pipe(s->pipe))
+		die("pipe");
+	s->null = xopen("/dev/null", O_WRONLY);
+}
+
+static void splicer_close(struct splicer *s)
+{
+	close(s->null);
+	close(s->pipe[1]);
+	close(s->pipe[0]);
+}
+
+/*
+ * Take up to chunk bytes from rfd: read(2) them or, with a splicer,
+ * splice(2) them into its pipe and all of that on into /dev/null, so that
+ * the pipe never fills. Returns the bytes taken, or -1.
+ */
+static ssize_t stream_take(int rfd, size_t chunk, const struct splicer *s)
+{
+	ssize_t n, m, left;
+
+	if (!s)
+		return read(rfd, buf + 2 * MIB, chunk);
+	n = splice(rfd, NULL, s->pipe[1], NULL, chunk, 0);
+	for (left = n; left > 0; left -= m) {
+		m = splice(s->pipe[0], NULL, s->null, NULL, left, 0);
+		if (m <= 0)
+			return -1;
+	}
+	return n;
+}
+
 /*
  * One stream run: a child writes CHUNK-byte writes to wfd until it is
- * killed; this process reads rfd for run_ms from the first byte on.
- * Returns MiB/s.
+ * killed; this process takes from rfd (stream_take()) for run_ms from the
+ * first byte on. Returns MiB/s.
  */
-static double stream_run(int rfd, int wfd, size_t chunk)
+static double stream_run(int rfd, int wfd, size_t chunk,
+			 const struct splicer *s)
 {
+	const char *how = s ? "splice" : "read";
 	unsigned int every = clock_every(chunk), i = 0;
 	double t0, t = 0;
 	uint64_t bytes = 0;
@@ -147,14 +222,14 @@ static double stream_run(int rfd, int wfd, size_t chunk)
 				_exit(1);
 	}
 
-	n = read(rfd, buf + 2 * MIB, chunk);
+	n = stream_take(rfd, chunk, s);
 	if (n <= 0)
-		die("first read of the stream");
+		die("first %s of the stream", how);
 	t0 = now();
 	for (;;) {
-		n = read(rfd, buf + 2 * MIB, chunk);
+		n = stream_take(rfd, chunk, s);
 		if (n <= 0)
-			die("read of the stream");
+			die("%s of the stream", how);
 		bytes += n;
 		if (++i % every)
 			continue;
@@ -175,28 +250,39 @@ static void fifo_clear(int fd)
 		die("ACME_IOC_CLEAR on %s", fifo_path);
 }
 
-static double fifo_run(size_t chunk)
+/* A FIFO run; the reader splices when spl is set. */
+static double fifo_run(size_t chunk, bool spl)
 {
 	int rfd = xopen(fifo_path, O_RDONLY);
 	int wfd = xopen(fifo_path, O_WRONLY);
+	struct splicer s;
 	double mibs;
 
+	if (spl)
+		splicer_open(&s);
 	fifo_clear(wfd);
-	mibs = stream_run(rfd, wfd, chunk);
+	mibs = stream_run(rfd, wfd, chunk, spl ? &s : NULL);
 	fifo_clear(wfd);
+	if (spl)
+		splicer_close(&s);
 	close(wfd);
 	close(rfd);
 	return mibs;
 }
 
-static double pipe_run(size_t chunk)
+static double pipe_run(size_t chunk, bool spl)
 {
+	struct splicer s;
 	int p[2];
 	double mibs;
 
 	if (pipe(p))
 		die("pipe");
-	mibs = stream_run(p[0], p[1], chunk);
+	if (spl)
+		splicer_open(&s);
+	mibs = stream_run(p[0], p[1], chunk, spl ? &s : NULL);
+	if (spl)
+		splicer_close(&s);
 	close(p[0]);
 	close(p[1]);
 	return mibs;
@@ -237,6 +323,81 @@ static double seq_run(const char *path, size_t size, size_t chunk, bool wr)
 
 	close(fd);
 	return mibs;
+}
+
+/* sendfile(2) from path, size bytes long, to /dev/null for run_ms. */
+static double sendfile_run(const char *path, size_t size, size_t chunk)
+{
+	unsigned int every = clock_every(chunk), i = 0;
+	int in = xopen(path, O_RDONLY);
+	int out = xopen("/dev/null", O_WRONLY);
+	double t0 = now(), t;
+	uint64_t bytes = 0;
+	off_t off = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (off >= (off_t)size)
+			off = 0;
+		n = sendfile(out, in, &off, chunk);
+		if (n <= 0)
+			die("sendfile from %s at offset %lld", path,
+			    (long long)off);
+		bytes += n;
+		if (++i % every)
+			continue;
+		t = now() - t0;
+		if (t * 1000 >= run_ms)
+			break;
+	}
+	close(out);
+	close(in);
+	return bytes / t / MIB;
+}
+
+/*
+ * memcpy(3) of chunk bytes out of (or, wr, into) a MAP_SHARED mapping of
+ * path, size bytes long, from start to end and again, for run_ms. Every
+ * page is written once before the clock starts, so that no timed access
+ * faults. A copy is cheap next to a system call: check the clock once per
+ * 64 KiB.
+ */
+static double mmap_run(const char *path, size_t size, size_t chunk, bool wr)
+{
+	unsigned int every = chunk < 64 * KIB ? 64 * KIB / chunk : 1, i = 0;
+	int fd = xopen(path, O_RDWR);
+	uint64_t bytes = 0;
+	size_t off;
+	double t0, t;
+	char *map;
+
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		die("mmap %s", path);
+	for (off = 0; off < size; off += 4 * KIB)
+		map[off] = 0xa5;
+
+	off = 0;
+	t0 = now();
+	for (;;) {
+		if (off + chunk > size)
+			off = 0;
+		if (wr)
+			memcpy(map + off, buf, chunk);
+		else
+			memcpy(buf + 2 * MIB, map + off, chunk);
+		off += chunk;
+		bytes += chunk;
+		if (++i % every)
+			continue;
+		t = now() - t0;
+		if (t * 1000 >= run_ms)
+			break;
+	}
+	if (munmap(map, size))
+		die("munmap %s", path);
+	close(fd);
+	return bytes / t / MIB;
 }
 
 /*
@@ -317,15 +478,33 @@ struct meas {
 	size_t chunk;
 	const char *path;
 	bool wr;
+	bool spl;
 	const struct par *par;
 };
 
-static double meas_fifo(const struct meas *m) { return fifo_run(m->chunk); }
-static double meas_pipe(const struct meas *m) { return pipe_run(m->chunk); }
+static double meas_fifo(const struct meas *m)
+{
+	return fifo_run(m->chunk, m->spl);
+}
+
+static double meas_pipe(const struct meas *m)
+{
+	return pipe_run(m->chunk, m->spl);
+}
 
 static double meas_seq(const struct meas *m)
 {
 	return seq_run(m->path, mem_size, m->chunk, m->wr);
+}
+
+static double meas_sendfile(const struct meas *m)
+{
+	return sendfile_run(m->path, mem_size, m->chunk);
+}
+
+static double meas_mmap(const struct meas *m)
+{
+	return mmap_run(m->path, mem_size, m->chunk, m->wr);
 }
 
 /* A character device that never ends (/dev/zero, /dev/null). */
@@ -386,6 +565,59 @@ static void bench_fifo(void)
 			    chunks[i] == 64 * KIB ? ">=1.10" : "-");
 		print_ratio("fifo/pipe time per op", chunks[i],
 			    b.median / a.median, chunks[i] == 1 ? "<=0.90" : "-");
+	}
+}
+
+/*
+ * Can the reader of a FIFO splice(2)? An older driver has no
+ * ->splice_read(): say so, and measure no splice.
+ */
+static bool fifo_can_splice(void)
+{
+	int rfd = xopen(fifo_path, O_RDONLY | O_NONBLOCK);
+	int wfd = xopen(fifo_path, O_WRONLY);
+	int p[2];
+	ssize_t n;
+
+	if (pipe(p))
+		die("pipe");
+	fifo_clear(wfd);
+	if (write(wfd, buf, 1) != 1)
+		die("write %s", fifo_path);
+	errno = 0;
+	n = splice(rfd, NULL, p[1], NULL, 1, SPLICE_F_NONBLOCK);
+	if (n != 1)
+		not_measured("acme-fifo-splice, pipe-splice",
+			     "splice(2) of 1 byte from %s into a pipe returned %zd",
+			     fifo_path, n);
+	fifo_clear(wfd);
+	close(p[0]);
+	close(p[1]);
+	close(wfd);
+	close(rfd);
+	return n == 1;
+}
+
+static void bench_splice(void)
+{
+	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
+	unsigned int i;
+
+	if (!fifo_can_splice())
+		return;
+	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
+		struct meas ma = {
+			.fn = meas_fifo, .chunk = chunks[i], .spl = true,
+		};
+		struct meas mb = {
+			.fn = meas_pipe, .chunk = chunks[i], .spl = true,
+		};
+		struct fig a = { .name = "acme-fifo-splice", .chunk = chunks[i] };
+		struct fig b = { .name = "pipe-splice", .chunk = chunks[i] };
+
+		measure_pair(&a, &ma, &b, &mb);
+		print_ratio("fifo/pipe splice", chunks[i], a.median / b.median,
+			    "-");
 	}
 }
 
@@ -456,6 +688,105 @@ static void bench_mem(const char *tmp)
 			print_ratio(wr ? "mem/tmpfs write" : "mem/tmpfs read",
 				    chunks[i], a.median / b.median,
 				    chunks[i] == 64 * KIB ? ">=1.00" : "-");
+		}
+	}
+}
+
+/*
+ * Does a memory device take sendfile(2) (->splice_read()) and
+ * mmap(MAP_SHARED) of its mem_size bytes? An older driver does not: say so,
+ * and measure neither that nor its peer.
+ */
+static bool mem_can_sendfile(void)
+{
+	int in = xopen(mem_path, O_RDONLY);
+	int out = xopen("/dev/null", O_WRONLY);
+	off_t off = 0;
+	ssize_t n;
+
+	errno = 0;
+	n = sendfile(out, in, &off, 4 * KIB);
+	if (n <= 0)
+		not_measured("acme-mem-sendfile, tmpfs-sendfile",
+			     "sendfile(2) of 4096 bytes from %s to /dev/null returned %zd",
+			     mem_path, n);
+	close(out);
+	close(in);
+	return n > 0;
+}
+
+static bool mem_can_mmap(void)
+{
+	int fd = xopen(mem_path, O_RDWR);
+	void *map;
+
+	map = mmap(NULL, mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		not_measured("acme-mem-mmap-read and -write, tmpfs-mmap-read and -write",
+			     "mmap(MAP_SHARED) of %zu bytes of %s", mem_size,
+			     mem_path);
+	else if (munmap(map, mem_size))
+		die("munmap %s", mem_path);
+	close(fd);
+	return map != MAP_FAILED;
+}
+
+static void bench_sendfile(const char *tmp)
+{
+	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
+	unsigned int i;
+
+	if (!mem_can_sendfile())
+		return;
+	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
+		struct meas ma = {
+			.fn = meas_sendfile, .chunk = chunks[i],
+			.path = mem_path,
+		};
+		struct meas mb = {
+			.fn = meas_sendfile, .chunk = chunks[i], .path = tmp,
+		};
+		struct fig a = { .name = "acme-mem-sendfile", .chunk = chunks[i] };
+		struct fig b = { .name = "tmpfs-sendfile", .chunk = chunks[i] };
+
+		measure_pair(&a, &ma, &b, &mb);
+		print_ratio("mem/tmpfs sendfile", chunks[i],
+			    a.median / b.median, "-");
+	}
+}
+
+static void bench_mmap(const char *tmp)
+{
+	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
+	unsigned int i, wr;
+
+	if (!mem_can_mmap())
+		return;
+	for (wr = 0; wr < 2; wr++) {
+		for (i = 0; i < ARRAY_SIZE(chunks); i++) {
+			struct meas ma = {
+				.fn = meas_mmap, .chunk = chunks[i],
+				.path = mem_path, .wr = wr,
+			};
+			struct meas mb = {
+				.fn = meas_mmap, .chunk = chunks[i],
+				.path = tmp, .wr = wr,
+			};
+			struct fig a = {
+				.name = wr ? "acme-mem-mmap-write" :
+					     "acme-mem-mmap-read",
+				.chunk = chunks[i],
+			};
+			struct fig b = {
+				.name = wr ? "tmpfs-mmap-write" :
+					     "tmpfs-mmap-read",
+				.chunk = chunks[i],
+			};
+
+			measure_pair(&a, &ma, &b, &mb);
+			print_ratio(wr ? "mem/tmpfs mmap write" :
+					 "mem/tmpfs mmap read",
+				    chunks[i], a.median / b.median, "-");
 		}
 	}
 }
@@ -605,11 +936,14 @@ int main(int argc, char **argv)
 	size1 = mem_resize(mem_path, mem_size);
 	size2 = mem_resize(mem2_path, mem_size);
 	bench_fifo();
+	bench_splice();
 	bench_mem(tmp);
+	bench_sendfile(tmp);
+	bench_mmap(tmp);
 	bench_limits();
 	bench_scale(tmp);
 	mem_resize(mem2_path, size2);
 	mem_resize(mem_path, size1);
 	unlink(tmp);
-	return 0;
+	return unmeasured ? 1 : 0;
 }

@@ -29,9 +29,11 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -50,6 +52,12 @@
 #define MEM_SIZE_MAX	(16ULL * 1024 * 1024)
 #define FIFO_SIZE_MIN	2ULL
 #define FIFO_SIZE_MAX	(1024ULL * 1024)
+
+/*
+ * ASSERT_NE(NULL, @p) without the harness casting the pointer to a 64-bit
+ * integer, which warns in 32-bit builds.
+ */
+#define ASSERT_NONNULL(p)	ASSERT_FALSE(!(p))
 
 /* An address with no mapping behind it: user copies there fault. */
 static void *unmapped(void)
@@ -315,6 +323,73 @@ static void reap(pid_t pid)
 	int status;
 
 	waitpid(pid, &status, 0);
+}
+
+/* How long a child may take to finish once it can. */
+#define CHILD_HANG_MS	5000
+
+/*
+ * Wait for @pid to exit, for about CHILD_HANG_MS, and kill it after that:
+ * its exit status, or -1 if it had to be killed or died of a signal.
+ */
+static int exit_status(pid_t pid)
+{
+	int i, status;
+
+	for (i = 0; i < CHILD_HANG_MS; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		sleep_ms(1);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/*
+ * Byte @i of the test pattern @seed. It varies with the offset and with
+ * the seed, so that a byte read from the wrong offset, or a piece of
+ * another record, shows.
+ */
+static uint8_t pattern_byte(uint32_t seed, size_t i)
+{
+	uint32_t x = (uint32_t)i * 0x9e3779b1U + seed * 0x85ebca6bU;
+
+	x ^= x >> 15;
+	x *= 0x2c1b3c6dU;
+	x ^= x >> 12;
+	return x;
+}
+
+/* Fill @buf with the bytes @from.. of pattern @seed. */
+static void pattern_fill(void *buf, size_t len, uint32_t seed, size_t from)
+{
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = pattern_byte(seed, from + i);
+}
+
+/* The first byte of @buf that is not byte @from.. of pattern @seed, or -1. */
+static long pattern_diff(const void *buf, size_t len, uint32_t seed,
+			 size_t from)
+{
+	const uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != pattern_byte(seed, from + i))
+			return i;
+	return -1;
+}
+
+/* Whether the @len bytes at @buf all are @c. */
+static bool all_are(const void *buf, int c, size_t len)
+{
+	const unsigned char *p = buf;
+
+	return !len || (p[0] == c && !memcmp(p, p + 1, len - 1));
 }
 
 /* --- memory devices ------------------------------------------------- */
@@ -669,7 +744,7 @@ TEST_F(mem, mknod_node_reaches_the_same_device)
 	FILE *f;
 	int fd;
 
-	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_NONNULL(mkdtemp(dir));
 	if (unshare(CLONE_NEWNS)) {
 		rmdir(dir);
 		SKIP(return, "unshare(CLONE_NEWNS): %s", strerror(errno));
@@ -680,7 +755,7 @@ TEST_F(mem, mknod_node_reaches_the_same_device)
 	snprintf(node, sizeof(node), "%s/acme0", dir);
 
 	f = fopen("/proc/devices", "r");
-	ASSERT_NE(NULL, f);
+	ASSERT_NONNULL(f);
 	while (fgets(line, sizeof(line), f)) {
 		unsigned int m;
 
@@ -750,6 +825,412 @@ TEST_F(mem, clear_flags_and_reserved_must_be_zero)
 	ASSERT_EQ(EFAULT, errno);
 }
 
+/* --- memory devices: vectors, splice, sendfile and mmap ---------------- */
+
+TEST_F(mem, readv_writev_move_bytes_at_the_position)
+{
+	uint8_t src[300], dst[300] = {}, back[300], c = 1;
+	struct iovec wr[3] = {
+		{ src, 100 }, { src + 100, 0 }, { src + 100, 200 },
+	};
+	struct iovec rd[3] = {
+		{ dst, 50 }, { dst + 50, 0 }, { dst + 50, 250 },
+	};
+	struct acme_stats before, after;
+
+	pattern_fill(src, sizeof(src), 1, 10);
+	ASSERT_EQ(10, lseek(self->fd, 10, SEEK_SET));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+	ASSERT_EQ(300, writev(self->fd, wr, ARRAY_SIZE(wr)));
+	ASSERT_EQ(310, lseek(self->fd, 0, SEEK_CUR));
+	/*
+	 * One call of the driver's write_iter, not one ->write per iovec as
+	 * the VFS loops for a driver without it: the counters say which.
+	 */
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
+	ASSERT_EQ(before.writes + 1, after.writes);
+	ASSERT_EQ(before.bytes_written + 300, after.bytes_written);
+	/* The bytes write(2) would have put there, and no others. */
+	ASSERT_EQ(300, pread(self->fd, back, sizeof(back), 10));
+	ASSERT_EQ(0, memcmp(src, back, sizeof(src)));
+	ASSERT_EQ(1, pread(self->fd, &c, 1, 9));
+	ASSERT_EQ(0, c);
+	ASSERT_EQ(1, pread(self->fd, &c, 1, 310));
+	ASSERT_EQ(0, c);
+
+	ASSERT_EQ(10, lseek(self->fd, 10, SEEK_SET));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+	ASSERT_EQ(300, readv(self->fd, rd, ARRAY_SIZE(rd)));
+	ASSERT_EQ(310, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ(0, memcmp(src, dst, sizeof(src)));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
+	ASSERT_EQ(before.reads + 1, after.reads);
+	ASSERT_EQ(before.bytes_read + 300, after.bytes_read);
+}
+
+TEST_F(mem, preadv_pwritev_at_an_offset)
+{
+	uint8_t src[200], dst[200] = {};
+	struct iovec wr[3] = { { src, 64 }, { src, 0 }, { src + 64, 136 } };
+	struct iovec rd[2] = { { dst, 150 }, { dst + 150, 50 } };
+
+	pattern_fill(src, sizeof(src), 2, 1000);
+	ASSERT_EQ(200, pwritev(self->fd, wr, ARRAY_SIZE(wr), 1000));
+	ASSERT_EQ(200, preadv(self->fd, rd, ARRAY_SIZE(rd), 1000));
+	ASSERT_EQ(0, memcmp(src, dst, sizeof(src)));
+
+	/* preadv2() and pwritev2() with no flags: the same. */
+	pattern_fill(src, sizeof(src), 3, 2000);
+	memset(dst, 0, sizeof(dst));
+	ASSERT_EQ(200, pwritev2(self->fd, wr, ARRAY_SIZE(wr), 2000, 0));
+	ASSERT_EQ(200, preadv2(self->fd, rd, ARRAY_SIZE(rd), 2000, 0));
+	ASSERT_EQ(0, memcmp(src, dst, sizeof(src)));
+
+	/* None moved the file position; read(2) sees the same bytes. */
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_CUR));
+	memset(dst, 0, sizeof(dst));
+	ASSERT_EQ(2000, lseek(self->fd, 2000, SEEK_SET));
+	ASSERT_EQ(200, read(self->fd, dst, sizeof(dst)));
+	ASSERT_EQ(0, memcmp(src, dst, sizeof(src)));
+}
+
+TEST_F(mem, readv_writev_at_the_end)
+{
+	off_t end = self->size;
+	uint8_t src[128], dst[128] = {};
+	struct iovec wr[2] = { { src, 64 }, { src + 64, 64 } };
+	struct iovec rd[3] = { { dst, 64 }, { dst, 0 }, { dst + 64, 64 } };
+
+	pattern_fill(src, sizeof(src), 4, end - 100);
+	/* Across the end: the bytes that fit. */
+	ASSERT_EQ(end - 100, lseek(self->fd, -100, SEEK_END));
+	ASSERT_EQ(100, writev(self->fd, wr, ARRAY_SIZE(wr)));
+	ASSERT_EQ(end, lseek(self->fd, 0, SEEK_CUR));
+	/* At the end: no room at all. */
+	ASSERT_EQ(-1, writev(self->fd, wr, ARRAY_SIZE(wr)));
+	ASSERT_EQ(ENOSPC, errno);
+	ASSERT_EQ(-1, pwritev(self->fd, wr, ARRAY_SIZE(wr), end));
+	ASSERT_EQ(ENOSPC, errno);
+	ASSERT_EQ(end, lseek(self->fd, 0, SEEK_CUR));
+
+	/* A readv() that reaches the end: the short count, then 0. */
+	ASSERT_EQ(end - 100, lseek(self->fd, -100, SEEK_END));
+	ASSERT_EQ(100, readv(self->fd, rd, ARRAY_SIZE(rd)));
+	ASSERT_EQ(0, memcmp(src, dst, 100));
+	ASSERT_EQ(end, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ(0, readv(self->fd, rd, ARRAY_SIZE(rd)));
+	ASSERT_EQ(100, preadv(self->fd, rd, ARRAY_SIZE(rd), end - 100));
+	ASSERT_EQ(0, preadv(self->fd, rd, ARRAY_SIZE(rd), end));
+}
+
+/* A bad iovec ends the transfer: the bytes before it, or EFAULT. */
+TEST_F(mem, readv_writev_stop_at_a_bad_iovec)
+{
+	char data[] = "0123456789abcdef", buf[17] = {};
+	struct iovec iov[2] = { { data, 16 }, { unmapped(), 16 } };
+
+	ASSERT_EQ(16, writev(self->fd, iov, 2));
+	ASSERT_EQ(16, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ(16, pread(self->fd, buf, 16, 0));
+	ASSERT_STREQ(data, buf);
+
+	memset(buf, 0, sizeof(buf));
+	iov[0].iov_base = buf;
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
+	ASSERT_EQ(16, readv(self->fd, iov, 2));
+	ASSERT_EQ(16, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_STREQ(data, buf);
+
+	/* A bad first iovec: nothing moves, the position neither. */
+	iov[0].iov_base = unmapped();
+	iov[1].iov_base = buf;
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
+	ASSERT_EQ(-1, writev(self->fd, iov, 2));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(-1, readv(self->fd, iov, 2));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_CUR));
+}
+
+/*
+ * sendfile(2) from the device into a regular file, made in a fresh
+ * directory under /tmp and unlinked at once, so that nothing is left.
+ */
+TEST_F(mem, sendfile_copies_into_a_regular_file)
+{
+	char dir[] = "/tmp/acme-sendfile-XXXXXX", path[64];
+	const size_t len = 10000;
+	uint8_t *src = malloc(self->size), *got = malloc(len);
+	off_t off = 1000;
+	int out;
+
+	ASSERT_NONNULL(src);
+	ASSERT_NONNULL(got);
+	ASSERT_LE(off + len, self->size);
+	pattern_fill(src, self->size, 5, 0);
+	ASSERT_EQ((ssize_t)self->size, pwrite(self->fd, src, self->size, 0));
+	ASSERT_NONNULL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	out = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	unlink(path);
+	rmdir(dir);
+	ASSERT_LE(0, out) TH_LOG("open %s: %s", path, strerror(errno));
+
+	/* With an offset: it moves, the file position does not. */
+	ASSERT_EQ(len, sendfile(out, self->fd, &off, len));
+	ASSERT_EQ(1000 + len, off);
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ(len, pread(out, got, len, 0));
+	ASSERT_EQ(0, memcmp(src + 1000, got, len));
+
+	/* Near the end: the bytes up to it; at the end: none. */
+	off = self->size - 100;
+	ASSERT_EQ(100, sendfile(out, self->fd, &off, len));
+	ASSERT_EQ((off_t)self->size, off);
+	ASSERT_EQ(0, sendfile(out, self->fd, &off, len));
+	ASSERT_EQ(100, pread(out, got, len, len));
+	ASSERT_EQ(0, memcmp(src + self->size - 100, got, 100));
+
+	/* Without an offset: from the file position, which moves. */
+	ASSERT_EQ(500, lseek(self->fd, 500, SEEK_SET));
+	ASSERT_EQ(300, sendfile(out, self->fd, NULL, 300));
+	ASSERT_EQ(800, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ(300, pread(out, got, len, len + 100));
+	ASSERT_EQ(0, memcmp(src + 500, got, 300));
+	close(out);
+	free(got);
+	free(src);
+}
+
+TEST_F(mem, splice_to_and_from_a_pipe)
+{
+	uint8_t *src = malloc(self->size), got[5000];
+	loff_t off = 3000;
+	int p[2];
+
+	ASSERT_NONNULL(src);
+	ASSERT_LE(25000, self->size);
+	pattern_fill(src, self->size, 6, 0);
+	ASSERT_EQ((ssize_t)self->size, pwrite(self->fd, src, self->size, 0));
+	ASSERT_EQ(0, pipe(p));
+
+	/* Device to pipe, at an offset, which moves; the position does not. */
+	ASSERT_EQ(5000, splice(self->fd, &off, p[1], NULL, 5000, 0));
+	ASSERT_EQ(8000, off);
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ(5000, read(p[0], got, sizeof(got)));
+	ASSERT_EQ(0, memcmp(src + 3000, got, 5000));
+
+	/* Pipe to device, at another offset. */
+	pattern_fill(got, sizeof(got), 7, 20000);
+	ASSERT_EQ(5000, write(p[1], got, sizeof(got)));
+	off = 20000;
+	ASSERT_EQ(5000, splice(p[0], NULL, self->fd, &off, 5000, 0));
+	ASSERT_EQ(25000, off);
+	ASSERT_EQ(5000, pread(self->fd, src, 5000, 20000));
+	ASSERT_EQ(0, memcmp(got, src, 5000));
+
+	/* Without an offset: at the file position, which moves. */
+	ASSERT_EQ(20100, lseek(self->fd, 20100, SEEK_SET));
+	ASSERT_EQ(50, splice(self->fd, NULL, p[1], NULL, 50, 0));
+	ASSERT_EQ(20150, lseek(self->fd, 0, SEEK_CUR));
+	memset(src, 0, 50);
+	ASSERT_EQ(50, read(p[0], src, 50));
+	ASSERT_EQ(0, memcmp(got + 100, src, 50));
+	close(p[0]);
+	close(p[1]);
+	free(src);
+}
+
+TEST_F(mem, splice_from_a_pipe_stops_at_the_end)
+{
+	char buf[16] = {};
+	loff_t off = self->size;
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(10, write(p[1], "0123456789", 10));
+	ASSERT_EQ(-1, splice(p[0], NULL, self->fd, &off, 10, 0));
+	ASSERT_EQ(ENOSPC, errno);
+	ASSERT_EQ((loff_t)self->size, off);
+
+	/* Across the end: the bytes that fit; the rest stays in the pipe. */
+	off = self->size - 4;
+	ASSERT_EQ(4, splice(p[0], NULL, self->fd, &off, 10, 0));
+	ASSERT_EQ((loff_t)self->size, off);
+	ASSERT_EQ(4, pread(self->fd, buf, sizeof(buf), self->size - 4));
+	ASSERT_STREQ("0123", buf);
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(6, read(p[0], buf, sizeof(buf)));
+	ASSERT_STREQ("456789", buf);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * mmap(2): the mapping is the buffer itself, so it, read(2) and write(2)
+ * see the same bytes at every offset.
+ */
+TEST_F(mem, mmap_shares_bytes_with_read_and_write)
+{
+	/* A multiple of every page size. */
+	uint64_t size = 65536;
+	uint8_t *buf = malloc(size), *map;
+
+	ASSERT_NONNULL(buf);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+
+	/* write(2), then the mapping. */
+	pattern_fill(buf, size, 8, 0);
+	ASSERT_EQ((ssize_t)size, pwrite(self->fd, buf, size, 0));
+	EXPECT_EQ(-1, pattern_diff(map, size, 8, 0));
+
+	/* The mapping, then read(2). */
+	pattern_fill(map, size, 9, 0);
+	memset(buf, 0, size);
+	ASSERT_EQ(0, lseek(self->fd, 0, SEEK_SET));
+	ASSERT_EQ((ssize_t)size, read(self->fd, buf, size));
+	EXPECT_EQ(-1, pattern_diff(buf, size, 9, 0));
+
+	ASSERT_EQ(0, munmap(map, size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+	free(buf);
+}
+
+/* A size that is no page multiple maps as its last page rounded up. */
+TEST_F(mem, mmap_of_a_size_not_page_aligned)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t size = 5000;
+	size_t len = (size + page - 1) & ~(page - 1);
+	uint8_t *buf = malloc(len), *map;
+
+	ASSERT_NONNULL(buf);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap %zu: %s", len, strerror(errno));
+
+	pattern_fill(buf, size, 10, 0);
+	ASSERT_EQ((ssize_t)size, pwrite(self->fd, buf, size, 0));
+	EXPECT_EQ(-1, pattern_diff(map, size, 10, 0));
+	pattern_fill(map, size, 11, 0);
+	memset(buf, 0, len);
+	ASSERT_EQ((ssize_t)size, pread(self->fd, buf, len, 0));
+	EXPECT_EQ(-1, pattern_diff(buf, size, 11, 0));
+	ASSERT_EQ(0, munmap(map, len));
+
+	/* One page more is past the end. */
+	map = mmap(NULL, len + page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   self->fd, 0);
+	ASSERT_TRUE(map == MAP_FAILED);
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+	free(buf);
+}
+
+/* Try to map @len bytes of @fd from @off: 0, or errno if that fails. */
+static int try_mmap(int fd, size_t len, off_t off, int flags)
+{
+	void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, off);
+
+	if (map == MAP_FAILED)
+		return errno;
+	munmap(map, len);
+	return 0;
+}
+
+TEST_F(mem, mmap_past_the_end_fails_einval)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t size = 4 * page;
+	uint8_t *buf = malloc(size), *map;
+
+	ASSERT_NONNULL(buf);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	/* Longer than the buffer, or as long but from a later page. */
+	EXPECT_EQ(EINVAL, try_mmap(self->fd, size + page, 0, MAP_SHARED));
+	EXPECT_EQ(EINVAL, try_mmap(self->fd, size, page, MAP_SHARED));
+	EXPECT_EQ(EINVAL, try_mmap(self->fd, 2 * page, 3 * page, MAP_SHARED));
+	/* From the end, or beyond it. */
+	EXPECT_EQ(EINVAL, try_mmap(self->fd, page, size, MAP_SHARED));
+	EXPECT_EQ(EINVAL, try_mmap(self->fd, page, size + page, MAP_SHARED));
+
+	/* Up to the end from a page-aligned offset: the bytes from there. */
+	pattern_fill(buf, size, 12, 0);
+	ASSERT_EQ((ssize_t)size, pwrite(self->fd, buf, size, 0));
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   self->fd, 2 * page);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+	EXPECT_EQ(-1, pattern_diff(map, 2 * page, 12, 2 * page));
+	ASSERT_EQ(0, munmap(map, 2 * page));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+	free(buf);
+}
+
+/*
+ * Only shared mappings: acme refuses MAP_PRIVATE with EINVAL, a documented
+ * choice, rather than give copies that the device's writes may not reach.
+ */
+TEST_F(mem, mmap_private_fails_einval)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	EXPECT_EQ(EINVAL, try_mmap(self->fd, page, 0, MAP_PRIVATE));
+	EXPECT_EQ(EINVAL, try_mmap(self->fd, self->size, 0, MAP_PRIVATE));
+	EXPECT_EQ(0, try_mmap(self->fd, page, 0, MAP_SHARED));
+}
+
+/* A mapping pins the buffer: resizing waits until the last one is gone. */
+TEST_F(mem, set_size_while_mapped_fails_ebusy)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t size = 4 * page, other = 2 * page;
+	int go[2], status;
+	uint8_t *map;
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+
+	/* A hole splits the mapping in two, the first page goes: still busy. */
+	ASSERT_EQ(0, munmap(map + page, page));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, munmap(map, page));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+
+	/* A child inherits the rest, then the parent unmaps it: still busy. */
+	map[3 * page] = 'm';
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(go[1]);
+		/* Until the parent closes its end. */
+		while (read(go[0], &c, 1) > 0)
+			;
+		_exit(map[3 * page] == 'm' ? 0 : 1);
+	}
+	close(go[0]);
+	ASSERT_EQ(0, munmap(map + 2 * page, 2 * page));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+
+	/* The child's mapping was the last one: resizing works again. */
+	close(go[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+}
+
 /* --- FIFO devices --------------------------------------------------- */
 
 FIXTURE(fifo) {
@@ -783,10 +1264,14 @@ static void set_blocking(int fd, int blocking)
 	fcntl(fd, F_SETFL, blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK);
 }
 
-/* Fill the FIFO with non-blocking writes; return the bytes queued. */
+/*
+ * Fill the FIFO with non-blocking writes; return the bytes queued. The
+ * chunks are larger than PIPE_BUF, so that no write of one is atomic: each
+ * takes whatever room is left, and the FIFO ends up full.
+ */
 static long fill(int fd)
 {
-	static char chunk[4096];
+	static char chunk[2 * PIPE_BUF];
 	long total = 0;
 	ssize_t n;
 
@@ -835,7 +1320,7 @@ TEST_F(fifo, nonblocking_write_moves_what_fits)
 	size_t len = self->size + 100;
 	char *big = calloc(1, len);
 
-	ASSERT_NE(NULL, big);
+	ASSERT_NONNULL(big);
 	ASSERT_EQ((ssize_t)self->size, write(self->fd, big, len));
 	free(big);
 }
@@ -916,6 +1401,8 @@ TEST_F(fifo, poll_reports_only_the_open_mode)
  * three rounds in four it first waits until the poller is asleep, the
  * fourth it races with the poller going to sleep. A timeout is only a hang
  * detector: if the FIFO turns out ready after one, the wake-up was lost.
+ * For a writer, ready means room for an atomic write, PIPE_BUF bytes: the
+ * peer's one read frees at least that much.
  */
 #define POLL_HANG_MS	5000
 
@@ -952,10 +1439,13 @@ static void wait_asleep(pid_t pid)
  * The peer: for each byte on @go, one read (@read_side) or write of the
  * FIFO, of a size that varies by round, blocking in read(2) or write(2)
  * itself; three rounds in four it first waits until @poller is asleep.
+ * A write is of 1 to PIPE_BUF bytes. A read is of PIPE_BUF bytes or more:
+ * POLLOUT needs room for an atomic write, and a smaller read would leave
+ * the writer asleep.
  */
 static void poll_peer(pid_t poller, bool read_side, int go)
 {
-	static char buf[4096];
+	static char buf[2 * PIPE_BUF];
 	unsigned int round;
 	int fd = open(fifo_path(), read_side ? O_RDONLY : O_WRONLY);
 	char c;
@@ -964,7 +1454,10 @@ static void poll_peer(pid_t poller, bool read_side, int go)
 		_exit(1);
 	memset(buf, 'p', sizeof(buf));
 	for (round = 1; read(go, &c, 1) == 1; round++) {
-		size_t len = 1 + (round * 2654435761U) % sizeof(buf);
+		size_t len = 1 + (round * 2654435761U) % PIPE_BUF;
+
+		if (read_side)
+			len += PIPE_BUF - 1;
 
 		if (round % 4)
 			wait_asleep(poller);
@@ -1004,13 +1497,20 @@ static void poll_blocking_rounds(struct __test_metadata *_metadata,
 	bool writer = kind != POLL_READER;
 	struct epoll_event ev = { .events = EPOLLOUT };
 	long rounds = poll_rounds(), r, slept = 0;
+	static char room[PIPE_BUF];
 	int fd, ep = -1, n = 1, go[2];
+	ssize_t atomic = PIPE_BUF;
+	uint64_t size = 0;
 	bool ready = false;
 	pid_t peer;
 	char c = 0;
 
 	fd = open(fifo_path(), (writer ? O_WRONLY : O_RDONLY) | O_NONBLOCK);
 	ASSERT_LE(0, fd);
+	/* POLLOUT means room for an atomic write: min(PIPE_BUF, capacity). */
+	ASSERT_EQ(0, ioctl(fd, ACME_IOC_GET_SIZE, &size));
+	if (size < PIPE_BUF)
+		atomic = size;
 	if (kind == EPOLL_WRITER) {
 		ep = epoll_create1(0);
 		ASSERT_LE(0, ep);
@@ -1038,7 +1538,8 @@ static void poll_blocking_rounds(struct __test_metadata *_metadata,
 			continue;
 		}
 		/* Timed out (or failed): was the FIFO ready all along? */
-		ready = (writer ? write(fd, &c, 1) : read(fd, &c, 1)) == 1;
+		ready = writer ? write(fd, room, atomic) == atomic :
+			read(fd, &c, 1) == 1;
 		break;
 	}
 	close(go[1]);
@@ -1175,7 +1676,7 @@ TEST_F(fifo, blocking_write_larger_than_fifo_completes)
 	char *big = calloc(1, len);
 	pid_t pid;
 
-	ASSERT_NE(NULL, big);
+	ASSERT_NONNULL(big);
 	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
 	set_blocking(self->fd, 1);
 	pid = when_blocked(drain);
@@ -1209,7 +1710,7 @@ TEST_F(fifo, signal_returns_bytes_already_written)
 	char *big = calloc(1, len);
 	pid_t pid;
 
-	ASSERT_NE(NULL, big);
+	ASSERT_NONNULL(big);
 	set_blocking(self->fd, 1);
 	pid = signal_when_blocked();
 	ASSERT_LE(0, pid);
@@ -1315,6 +1816,348 @@ TEST_F(fifo, unknown_ioctl_fails_enotty)
 {
 	ASSERT_EQ(-1, ioctl(self->fd, _IO('x', 1)));
 	ASSERT_EQ(ENOTTY, errno);
+}
+
+TEST_F(fifo, readv_writev_keep_the_order)
+{
+	char buf[16] = {};
+	struct iovec wr[3] = { { "abc", 3 }, { "", 0 }, { "defgh", 5 } };
+	struct iovec rd[3] = { { buf, 3 }, { buf + 3, 0 }, { buf + 3, 2 } };
+	struct acme_stats before, after;
+
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+	ASSERT_EQ(8, writev(self->fd, wr, ARRAY_SIZE(wr)));
+	/*
+	 * One write_iter call, so one atomic write of 8 bytes: the VFS would
+	 * call a ->write per iovec, two writes another writer could split.
+	 */
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
+	ASSERT_EQ(before.writes + 1, after.writes);
+	ASSERT_EQ(2, write(self->fd, "ij", 2));
+	/* Fewer bytes than queued: the first ones; the rest stays. */
+	ASSERT_EQ(5, readv(self->fd, rd, ARRAY_SIZE(rd)));
+	ASSERT_STREQ("abcde", buf);
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+	ASSERT_EQ(after.reads + 1, before.reads);
+	rd[0].iov_base = buf + 5;
+	rd[1].iov_base = buf + 8;
+	rd[2] = (struct iovec){ buf + 8, 8 };
+	ASSERT_EQ(5, readv(self->fd, rd, ARRAY_SIZE(rd)));
+	ASSERT_STREQ("abcdefghij", buf);
+	ASSERT_EQ(-1, readv(self->fd, rd, ARRAY_SIZE(rd)));
+	ASSERT_EQ(EAGAIN, errno);
+}
+
+TEST_F(fifo, splice_to_and_from_a_pipe)
+{
+	uint8_t src[5000], got[5008];
+	char c;
+	int p[2];
+
+	pattern_fill(src, sizeof(src), 20, 0);
+	ASSERT_EQ(0, pipe(p));
+
+	/* FIFO to pipe. */
+	ASSERT_EQ(5000, write(self->fd, src, sizeof(src)));
+	ASSERT_EQ(5000, splice(self->fd, NULL, p[1], NULL, 5000, 0));
+	ASSERT_EQ(5000, read(p[0], got, sizeof(got)));
+	ASSERT_EQ(0, memcmp(src, got, sizeof(src)));
+	ASSERT_EQ(-1, read(self->fd, &c, 1));
+	ASSERT_EQ(EAGAIN, errno);
+
+	/* Pipe to FIFO, between two write(2)s: in order. */
+	ASSERT_EQ(4, write(self->fd, "head", 4));
+	ASSERT_EQ(5000, write(p[1], src, sizeof(src)));
+	ASSERT_EQ(5000, splice(p[0], NULL, self->fd, NULL, 5000, 0));
+	ASSERT_EQ(4, write(self->fd, "tail", 4));
+	ASSERT_EQ(5008, read(self->fd, got, sizeof(got)));
+	ASSERT_EQ(0, memcmp(got, "head", 4));
+	ASSERT_EQ(0, memcmp(got + 4, src, sizeof(src)));
+	ASSERT_EQ(0, memcmp(got + 5004, "tail", 4));
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * A FIFO has no position. The VFS refuses an offset for a file without
+ * pread and pwrite (stream_open() clears FMODE_PREAD and FMODE_PWRITE)
+ * with EINVAL, before acme is called: ESPIPE is for an offset given for
+ * the pipe.
+ */
+TEST_F(fifo, splice_with_an_offset_fails_einval)
+{
+	loff_t off = 0;
+	char c = 0;
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(1, write(self->fd, "f", 1));
+	ASSERT_EQ(1, write(p[1], "p", 1));
+	ASSERT_EQ(-1, splice(self->fd, &off, p[1], NULL, 1, 0));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, splice(p[0], NULL, self->fd, &off, 1, 0));
+	ASSERT_EQ(EINVAL, errno);
+	/* Nothing moved. */
+	ASSERT_EQ(1, read(self->fd, &c, 1));
+	ASSERT_EQ('f', c);
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	ASSERT_EQ('p', c);
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_F(fifo, mmap_fails_enodev)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *map = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 self->fd, 0);
+
+	ASSERT_TRUE(map == MAP_FAILED);
+	ASSERT_EQ(ENODEV, errno);
+}
+
+/*
+ * --- atomic writes: up to PIPE_BUF bytes go in whole or not at all -------
+ *
+ * As for a pipe, a write(2) of at most min(PIPE_BUF, capacity) bytes is
+ * atomic: it waits, or fails with EAGAIN, until all of it fits, and no
+ * other write lands inside it. poll(2) reports POLLOUT only when that much
+ * room is free. Larger writes take whatever room there is.
+ */
+
+/* Write @len bytes of @c; the count queued. */
+static ssize_t write_bytes(int fd, int c, size_t len)
+{
+	char *buf = malloc(len);
+	ssize_t n = -1;
+
+	if (buf) {
+		memset(buf, c, len);
+		n = write(fd, buf, len);
+		free(buf);
+	}
+	return n;
+}
+
+/* Read everything queued, non-blocking, into @buf of @len bytes. */
+static ssize_t read_all(int fd, void *buf, size_t len)
+{
+	ssize_t n, total = 0;
+
+	while ((size_t)total < len &&
+	       (n = read(fd, (char *)buf + total, len - total)) > 0)
+		total += n;
+	return total;
+}
+
+TEST_F(fifo, nonblocking_atomic_write_that_does_not_fit_fails_eagain)
+{
+	size_t len = self->size + 5000;
+	struct acme_stats before, after;
+	char *buf = malloc(len);
+
+	ASSERT_NONNULL(buf);
+	ASSERT_LE(2 * PIPE_BUF, self->size);
+	ASSERT_EQ((ssize_t)self->size - 100,
+		  write_bytes(self->fd, 'a', self->size - 100));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+
+	/* 100 bytes free: 3000 and PIPE_BUF bytes go in whole or not at all. */
+	memset(buf, 'c', len);
+	ASSERT_EQ(-1, write(self->fd, buf, 3000));
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_EQ(-1, write(self->fd, buf, PIPE_BUF));
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
+	ASSERT_EQ(before.bytes_written, after.bytes_written);
+	ASSERT_EQ(before.writes, after.writes);
+
+	/* More than PIPE_BUF: not atomic, it takes the 100 bytes. */
+	memset(buf, 'b', len);
+	ASSERT_EQ(100, write(self->fd, buf, 5000));
+	ASSERT_EQ(-1, write(self->fd, buf, 1));
+	ASSERT_EQ(EAGAIN, errno);
+
+	memset(buf, 0, len);
+	ASSERT_EQ((ssize_t)self->size, read_all(self->fd, buf, len));
+	ASSERT_TRUE(all_are(buf, 'a', self->size - 100));
+	ASSERT_TRUE(all_are(buf + self->size - 100, 'b', 100));
+	free(buf);
+}
+
+TEST_F(fifo, pollout_needs_room_for_an_atomic_write)
+{
+	struct pollfd pfd = { .fd = self->fd, .events = POLLOUT };
+	struct epoll_event ev = { .events = EPOLLOUT }, out;
+	uint64_t small = 1024;
+	char buf[PIPE_BUF];
+	int ep = epoll_create1(0);
+
+	ASSERT_LE(0, ep);
+	ASSERT_LE(2 * PIPE_BUF, self->size);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
+	ASSERT_EQ((ssize_t)self->size - 100,
+		  write_bytes(self->fd, 'a', self->size - 100));
+
+	/* 100 bytes free, then PIPE_BUF - 1: not writable. */
+	ASSERT_EQ(0, poll(&pfd, 1, 0));
+	ASSERT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	ASSERT_EQ(PIPE_BUF - 101, read(self->fd, buf, PIPE_BUF - 101));
+	ASSERT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("revents %#x", pfd.revents);
+	ASSERT_EQ(0, epoll_wait(ep, &out, 1, 0));
+
+	/* PIPE_BUF free: writable. */
+	ASSERT_EQ(1, read(self->fd, buf, 1));
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	ASSERT_EQ(POLLOUT, pfd.revents);
+	ASSERT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	ASSERT_EQ(EPOLLOUT, out.events);
+
+	/* A capacity below PIPE_BUF: writable only when empty. */
+	ASSERT_EQ(0, acme_clear(self->fd));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &small));
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	ASSERT_EQ(POLLOUT, pfd.revents);
+	ASSERT_EQ(1, write(self->fd, "x", 1));
+	ASSERT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("revents %#x", pfd.revents);
+	ASSERT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	ASSERT_EQ(1, read(self->fd, buf, sizeof(buf)));
+	ASSERT_EQ(1, poll(&pfd, 1, 0));
+	ASSERT_EQ(POLLOUT, pfd.revents);
+	close(ep);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+}
+
+/*
+ * A blocking atomic write sleeps until all of it fits, and queues nothing
+ * before. The writer is forked after the FIFO is filled and the record
+ * made, so that it can sleep nowhere but in write(2); from then on only
+ * EXPECTs, so that it is always reaped, and cannot write into a later test.
+ */
+TEST_F(fifo, blocking_atomic_write_waits_for_room_for_all_of_it)
+{
+	size_t len = self->size - 100;
+	struct acme_stats before, now;
+	char *buf = malloc(self->size);
+	uint8_t rec[3000];
+	pid_t pid;
+	int wr;
+
+	ASSERT_NONNULL(buf);
+	ASSERT_LE(2 * PIPE_BUF, self->size);
+	ASSERT_EQ((ssize_t)len, write_bytes(self->fd, 'a', len));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+	pattern_fill(rec, sizeof(rec), 21, 0);
+	wr = open(fifo_path(), O_WRONLY);
+	ASSERT_LE(0, wr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(write(wr, rec, sizeof(rec)) == (ssize_t)sizeof(rec) ? 0 : 1);
+	close(wr);
+
+	/* 100 bytes free: it sleeps, having queued nothing. */
+	wait_until_sleeping(pid);
+	EXPECT_EQ(1, is_sleeping(pid));
+	EXPECT_EQ(0, acme_get_stats(self->fd, &now));
+	EXPECT_EQ(before.bytes_written, now.bytes_written);
+
+	/*
+	 * 1100 bytes free: still too few. Leave it time to wake up and look,
+	 * then it must be asleep again, still having queued nothing.
+	 */
+	EXPECT_EQ(1000, read(self->fd, buf, 1000));
+	sleep_ms(100);
+	wait_until_sleeping(pid);
+	EXPECT_EQ(1, is_sleeping(pid));
+	EXPECT_EQ(0, acme_get_stats(self->fd, &now));
+	EXPECT_EQ(before.bytes_written, now.bytes_written);
+
+	/* 4100 bytes free: the record goes in, whole, after the rest. */
+	EXPECT_EQ(3000, read(self->fd, buf, 3000));
+	EXPECT_EQ(0, exit_status(pid)) TH_LOG("the write of 3000 bytes did not complete");
+	EXPECT_EQ((ssize_t)len - 4000 + 3000, read_all(self->fd, buf, self->size));
+	EXPECT_TRUE(all_are(buf, 'a', len - 4000));
+	EXPECT_EQ(0, memcmp(buf + len - 4000, rec, sizeof(rec)));
+	free(buf);
+}
+
+/*
+ * acme FIFO devices block rather than report EOF when no writer has them
+ * open: the device outlives its openers, and a writer may come later. A
+ * pipe's reader would get 0 there.
+ */
+TEST_F(fifo, reader_without_writers_blocks_instead_of_eof)
+{
+	char buf[8] = {};
+	int fd, opened[2];
+	pid_t pid;
+
+	/* No writer anywhere: not even the fixture's O_RDWR file. */
+	close(self->fd);
+	self->fd = -1;
+	fd = open(fifo_path(), O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-1, read(fd, buf, sizeof(buf)));
+	ASSERT_EQ(EAGAIN, errno);
+	close(fd);
+
+	/* The child tells when it has opened, so that it can only sleep in read. */
+	ASSERT_EQ(0, pipe(opened));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		ssize_t n;
+
+		close(opened[0]);
+		fd = open(fifo_path(), O_RDONLY);
+		if (fd < 0 || write(opened[1], "o", 1) != 1)
+			_exit(1);
+		n = read(fd, buf, sizeof(buf));
+		_exit(n == 4 && !memcmp(buf, "wake", 4) ? 0 : n == 0 ? 2 : 3);
+	}
+	close(opened[1]);
+	EXPECT_EQ(1, read(opened[0], buf, 1));
+	close(opened[0]);
+	wait_until_sleeping(pid);
+	EXPECT_EQ(1, is_sleeping(pid)) TH_LOG("the reader did not block");
+
+	fd = open(fifo_path(), O_WRONLY | O_NONBLOCK);
+	EXPECT_LE(0, fd);
+	EXPECT_EQ(4, write(fd, "wake", 4));
+	EXPECT_EQ(0, exit_status(pid)) TH_LOG("2: EOF, 3: other data, -1: still blocked");
+	close(fd);
+	self->fd = open(fifo_path(), O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, self->fd);
+}
+
+/* An atomic write from a buffer that faults part way queues nothing. */
+TEST_F(fifo, atomic_write_from_a_faulting_buffer_queues_nothing)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct acme_stats before, after;
+	char *two, c;
+
+	two = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(two != MAP_FAILED);
+	ASSERT_EQ(0, munmap(two + page, page));
+	memset(two, 'z', page);
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+
+	/* 100 bytes, then the unmapped page: 3000 <= PIPE_BUF, all or nothing. */
+	ASSERT_EQ(-1, write(self->fd, two + page - 100, 3000));
+	ASSERT_EQ(EFAULT, errno);
+	set_blocking(self->fd, 1);
+	ASSERT_EQ(-1, write(self->fd, two + page - 100, 3000));
+	ASSERT_EQ(EFAULT, errno);
+	set_blocking(self->fd, 0);
+
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
+	ASSERT_EQ(before.bytes_written, after.bytes_written);
+	ASSERT_EQ(-1, read(self->fd, &c, 1));
+	ASSERT_EQ(EAGAIN, errno);
+	munmap(two, page);
 }
 
 /* --- concurrency: K writers and K readers, every byte accounted for ----- */
@@ -1574,7 +2417,7 @@ static void fifo_stress(struct __test_metadata *_metadata, bool resize)
 	long ms = stress_ms();
 	int i, nothers = 0, fd;
 
-	ASSERT_NE(NULL, st);
+	ASSERT_NONNULL(st);
 	for (i = 0; i < STRESS_K * STRESS_K; i++)
 		st->seen[i / STRESS_K][i % STRESS_K].last = -1;
 	for (i = 0; i < STRESS_K; i++) {
@@ -1629,6 +2472,147 @@ TEST_F_TIMEOUT(fifo, k_writers_k_readers_lose_nothing, STRESS_TIMEOUT_S)
 TEST_F_TIMEOUT(fifo, resize_under_load_loses_nothing, STRESS_TIMEOUT_S)
 {
 	fifo_stress(_metadata, true);
+}
+
+/*
+ * --- atomic writes under contention: records never split nor mixed -----
+ *
+ * Writers each write numbered records of one size, blocking, while the
+ * test reads the stream in reads of another size, of which the record size
+ * is no divisor, and cuts it into records again: each one must be whole
+ * and of one writer, and each writer's must come in order, none missing.
+ */
+#define ATOMIC_MAGIC	0xa70c1c5eU
+
+/* Records per writer: $ACME_ATOMIC_RECORDS, default 500. */
+static long atomic_records(void)
+{
+	const char *e = getenv("ACME_ATOMIC_RECORDS");
+	long n = e ? strtol(e, NULL, 10) : 0;
+
+	return n > 0 ? n : 500;
+}
+
+/* A record: magic, writer, sequence number, length, then a pattern of all. */
+static void arec_fill(uint8_t *rec, size_t len, uint32_t w, uint32_t seq)
+{
+	uint32_t hdr[4] = { ATOMIC_MAGIC, w, seq, len };
+
+	memcpy(rec, hdr, sizeof(hdr));
+	pattern_fill(rec + sizeof(hdr), len - sizeof(hdr), w << 24 | seq,
+		     sizeof(hdr));
+}
+
+/* Whether @rec is a whole record; its writer and sequence number. */
+static bool arec_whole(const uint8_t *rec, size_t len, uint32_t *w,
+		       uint32_t *seq)
+{
+	uint32_t hdr[4];
+
+	memcpy(hdr, rec, sizeof(hdr));
+	*w = hdr[1];
+	*seq = hdr[2];
+	return hdr[0] == ATOMIC_MAGIC && hdr[3] == len &&
+	       pattern_diff(rec + sizeof(hdr), len - sizeof(hdr),
+			    *w << 24 | *seq, sizeof(hdr)) < 0;
+}
+
+static void atomic_writer(size_t len, uint32_t w, long n)
+{
+	uint8_t *rec = malloc(len);
+	int fd = open(fifo_path(), O_WRONLY);
+	long seq;
+
+	if (!rec || fd < 0)
+		_exit(1);
+	for (seq = 0; seq < n; seq++) {
+		arec_fill(rec, len, w, seq);
+		if (write(fd, rec, len) != (ssize_t)len)
+			_exit(2);
+	}
+	_exit(0);
+}
+
+static void atomic_writers(struct __test_metadata *_metadata, int fd,
+			   int writers, size_t len, size_t rsize)
+{
+	long n = atomic_records(), total = n * writers, records = 0;
+	long next[STRESS_K] = {}, torn = 0, disorder = 0;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint8_t *stream = malloc(len + rsize);
+	pid_t pids[STRESS_K];
+	size_t have = 0, off;
+	uint32_t w, seq;
+	ssize_t got = 0;
+	int i;
+
+	ASSERT_NONNULL(stream);
+	ASSERT_GE(STRESS_K, writers);
+	ASSERT_NE(0, rsize % len);
+	for (i = 0; i < writers; i++) {
+		pids[i] = fork();
+		if (!pids[i])
+			atomic_writer(len, i, n);
+	}
+	while (records < total) {
+		got = read(fd, stream + have, rsize);
+		if (got < 0 && errno == EAGAIN) {
+			/* A timeout is only a hang detector. */
+			if (poll(&pfd, 1, POLL_HANG_MS) != 1)
+				break;
+			continue;
+		}
+		if (got <= 0)
+			break;
+		have += got;
+		for (off = 0; have - off >= len; off += len) {
+			records++;
+			if (!arec_whole(stream + off, len, &w, &seq) ||
+			    w >= (uint32_t)writers) {
+				torn++;
+				continue;
+			}
+			if (seq != next[w])
+				disorder++;
+			next[w] = seq + 1;
+		}
+		memmove(stream, stream + off, have - off);
+		have -= off;
+	}
+	EXPECT_EQ(0, wait_all_by(pids, writers, now_ms() + POLL_HANG_MS))
+		TH_LOG("writers failed or stuck");
+	EXPECT_EQ(total, records) TH_LOG("last read returned %zd: %s", got,
+					 got < 0 ? strerror(errno) : "");
+	EXPECT_EQ(0, have) TH_LOG("%zu bytes of a record left over", have);
+	EXPECT_EQ(0, torn) TH_LOG("%ld torn or mixed records", torn);
+	EXPECT_EQ(0, disorder) TH_LOG("%ld records out of order", disorder);
+	for (i = 0; i < writers; i++)
+		EXPECT_EQ(n, next[i]);
+	/* Nothing more. */
+	EXPECT_EQ(-1, read(fd, stream, len));
+	EXPECT_EQ(EAGAIN, errno);
+	printf("#   %ld records of %zu bytes from %d writers, read %zu bytes at a time\n",
+	       records, len, writers, rsize);
+	fflush(stdout);
+	free(stream);
+}
+
+TEST_F_TIMEOUT(fifo, atomic_writes_are_never_split, STRESS_TIMEOUT_S)
+{
+	/* 3000 bytes <= PIPE_BUF, and no divisor of the capacity. */
+	ASSERT_LE(PIPE_BUF, self->size);
+	ASSERT_NE(0, self->size % 3000);
+	atomic_writers(_metadata, self->fd, 4, 3000, 7000);
+}
+
+/* Below PIPE_BUF, a write of up to the capacity is atomic. */
+TEST_F_TIMEOUT(fifo, atomic_writes_up_to_a_small_capacity, STRESS_TIMEOUT_S)
+{
+	uint64_t size = 1024;
+
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	atomic_writers(_metadata, self->fd, 3, 1000, 1500);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
 }
 
 /*
@@ -1714,7 +2698,7 @@ static void mem_stress(struct __test_metadata *_metadata, uint64_t size,
 	uint64_t ops = 0;
 	int i;
 
-	ASSERT_NE(NULL, st);
+	ASSERT_NONNULL(st);
 	ASSERT_LE((STRESS_K + MEM_SHARED) * MEM_BLOCK, size);
 	if (resize) {
 		resizer = fork();
@@ -1761,9 +2745,11 @@ TEST_F(mem, resize_under_load_keeps_the_blocks)
  *
  * Rows named vfs_* check what the VFS refuses before the driver is called
  * (access_ok() of the buffer, negative or overflowing pread/pwrite
- * positions, the open mode, ESPIPE on a stream, inode permissions): they
- * pin down what user space sees from an acme node, not the driver's code.
- * Every other row reaches acme's file operations.
+ * positions, the open mode, ESPIPE on a stream, inode permissions, iovec
+ * counts and lengths, splice offsets on a stream, mmap lengths, offsets and
+ * protections, a missing mmap operation): they pin down what user space
+ * sees from an acme node, not the driver's code. Every other row reaches
+ * acme's file operations.
  */
 
 enum bad_op {
@@ -1775,6 +2761,11 @@ enum bad_op {
 	OP_IOCTL,
 	OP_OPEN,		/* open(2) of the device node itself */
 	OP_SYSFS_WRITE,		/* open(2) of its size attribute for writing */
+	OP_READV,		/* the buffer as the first of @iovcnt iovecs */
+	OP_WRITEV,
+	OP_SPLICE_IN,		/* device to pipe */
+	OP_SPLICE_OUT,		/* pipe, holding @count bytes, to device */
+	OP_MMAP,		/* PROT_READ | PROT_WRITE, MAP_SHARED */
 };
 
 enum bad_ptr {
@@ -1802,6 +2793,7 @@ enum bad_prep {
 FIXTURE(bad) {
 	int fd;			/* opened as the variant says */
 	int setup_fd;		/* O_RDWR, for preparing the device */
+	int pipe[2];		/* the other end of OP_SPLICE_IN and _OUT */
 	uint64_t size;
 	char *buf;
 	const char *path;
@@ -1830,6 +2822,10 @@ FIXTURE_VARIANT(bad) {
 	unsigned long cmd;
 	bool unprivileged;	/* drop to uid/gid 65534 before the call */
 	bool opener_no_cap;	/* open @fd without CAP_SYS_ADMIN */
+	int iovcnt;		/* OP_READV, OP_WRITEV: 1 if 0 */
+	bool splice_off;	/* OP_SPLICE_*: the device's offset is @pos */
+	bool count_plus_size;	/* add the device's size to @count */
+	bool map_private;	/* OP_MMAP: MAP_PRIVATE instead */
 	long long ret;
 	bool plus_size;
 	int err;
@@ -1865,6 +2861,8 @@ FIXTURE_SETUP(bad)
 
 	self->fd = -1;
 	self->setup_fd = -1;
+	self->pipe[0] = -1;
+	self->pipe[1] = -1;
 	self->buf = NULL;
 	self->path = variant->fifo ? fifo_path() : mem_path();
 	self->setup_fd = open(self->path, O_RDWR | O_NONBLOCK);
@@ -1875,7 +2873,7 @@ FIXTURE_SETUP(bad)
 	ASSERT_EQ(0, reset_size(self->setup_fd, &self->size,
 				variant->fifo ? "fifo_size" : "size"));
 	self->buf = calloc(1, BAD_BUF_SIZE);
-	ASSERT_NE(NULL, self->buf);
+	ASSERT_NONNULL(self->buf);
 
 	if (variant->prep == PREP_ONE_BYTE)
 		ASSERT_EQ(1, write(self->setup_fd, "x", 1));
@@ -1891,12 +2889,21 @@ FIXTURE_SETUP(bad)
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", self->path, strerror(errno));
 	if (variant->start)
 		ASSERT_EQ(variant->start, lseek(self->fd, variant->start, SEEK_SET));
+	if (variant->op == OP_SPLICE_IN || variant->op == OP_SPLICE_OUT)
+		ASSERT_EQ(0, pipe(self->pipe));
+	if (variant->op == OP_SPLICE_OUT)
+		ASSERT_EQ((ssize_t)variant->count,
+			  write(self->pipe[1], self->buf, variant->count));
 }
 
 FIXTURE_TEARDOWN(bad)
 {
 	if (self->fd >= 0)
 		close(self->fd);
+	if (self->pipe[0] >= 0)
+		close(self->pipe[0]);
+	if (self->pipe[1] >= 0)
+		close(self->pipe[1]);
 	if (self->setup_fd >= 0) {
 		acme_clear(self->setup_fd);
 		close(self->setup_fd);
@@ -1921,11 +2928,15 @@ static void *bad_pointer(char *buf, enum bad_ptr ptr)
 TEST_F(bad, call)
 {
 	void *p = bad_pointer(self->buf, variant->ptr);
+	static struct iovec iov[IOV_MAX + 1];
+	size_t count = variant->count;
 	char sysfs_size_path[256];
 	long long pos = variant->pos;
 	long long want = variant->ret;
 	int err = variant->err;
 	long long got = -1;
+	loff_t off;
+	void *map;
 
 	if (variant->past_user_space && compat_user()) {
 		err = 0;
@@ -1939,6 +2950,8 @@ TEST_F(bad, call)
 		pos -= self->size;
 	if (variant->plus_size)
 		want += self->size;
+	if (variant->count_plus_size)
+		count += self->size;
 	if (variant->unprivileged) {
 		ASSERT_EQ(0, setresgid(65534, 65534, 65534));
 		ASSERT_EQ(0, setresuid(65534, 65534, 65534));
@@ -1947,16 +2960,16 @@ TEST_F(bad, call)
 	errno = 0;
 	switch (variant->op) {
 	case OP_READ:
-		got = read(self->fd, p, variant->count);
+		got = read(self->fd, p, count);
 		break;
 	case OP_WRITE:
-		got = write(self->fd, p, variant->count);
+		got = write(self->fd, p, count);
 		break;
 	case OP_PREAD:
-		got = pread(self->fd, p, variant->count, pos);
+		got = pread(self->fd, p, count, pos);
 		break;
 	case OP_PWRITE:
-		got = pwrite(self->fd, p, variant->count, pos);
+		got = pwrite(self->fd, p, count, pos);
 		break;
 	case OP_LSEEK:
 		got = lseek(self->fd, pos, variant->whence);
@@ -1971,6 +2984,32 @@ TEST_F(bad, call)
 		snprintf(sysfs_size_path, sizeof(sysfs_size_path),
 			 SYSFS_CLASS "/%s/size", strrchr(self->path, '/') + 1);
 		got = open(sysfs_size_path, O_WRONLY);
+		break;
+	case OP_READV:
+	case OP_WRITEV:
+		iov[0] = (struct iovec){ p, count };
+		if (variant->op == OP_READV)
+			got = readv(self->fd, iov, variant->iovcnt ?: 1);
+		else
+			got = writev(self->fd, iov, variant->iovcnt ?: 1);
+		break;
+	case OP_SPLICE_IN:
+		off = pos;
+		got = splice(self->fd, variant->splice_off ? &off : NULL,
+			     self->pipe[1], NULL, count, 0);
+		break;
+	case OP_SPLICE_OUT:
+		off = pos;
+		got = splice(self->pipe[0], NULL, self->fd,
+			     variant->splice_off ? &off : NULL, count, 0);
+		break;
+	case OP_MMAP:
+		map = mmap(NULL, count, PROT_READ | PROT_WRITE,
+			   variant->map_private ? MAP_PRIVATE : MAP_SHARED,
+			   self->fd, pos);
+		got = map == MAP_FAILED ? -1 : 0;
+		if (map != MAP_FAILED)
+			munmap(map, count);
 		break;
 	}
 
@@ -2206,6 +3245,129 @@ FIXTURE_VARIANT_ADD(bad, vfs_mem_sysfs_size_write_eacces) {
 	.op = OP_SYSFS_WRITE, .err = EACCES,
 };
 
+/* Memory device: readv(2) and writev(2). */
+FIXTURE_VARIANT_ADD(bad, mem_readv_unmapped_efault) {
+	.op = OP_READV, .ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_writev_unmapped_efault) {
+	.op = OP_WRITEV, .ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_readv_kernel_address_efault) {
+	.op = OP_READV, .ptr = PTR_KERNEL, .count = 16, .err = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_readv_iovcnt_minus_1_einval) {
+	.op = OP_READV, .count = 16, .iovcnt = -1, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_writev_iovcnt_minus_1_einval) {
+	.op = OP_WRITEV, .count = 16, .iovcnt = -1, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_readv_iovcnt_past_iov_max_einval) {
+	.op = OP_READV, .count = 16, .iovcnt = IOV_MAX + 1, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_writev_iovcnt_past_iov_max_einval) {
+	.op = OP_WRITEV, .count = 16, .iovcnt = IOV_MAX + 1, .err = EINVAL,
+};
+
+/* An iov_len of SIZE_MAX is -1 as a ssize_t. */
+FIXTURE_VARIANT_ADD(bad, vfs_mem_readv_negative_length_einval) {
+	.op = OP_READV, .count = SIZE_MAX, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_writev_negative_length_einval) {
+	.op = OP_WRITEV, .count = SIZE_MAX, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_readv_returns_the_count) {
+	.op = OP_READV, .count = 16, .iovcnt = 2, .ret = 16,
+};
+
+/* Memory device: splice(2) to and from a pipe. */
+FIXTURE_VARIANT_ADD(bad, mem_splice_in_returns_the_count) {
+	.op = OP_SPLICE_IN, .splice_off = true, .count = 16, .ret = 16,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_splice_in_at_minus_1_einval) {
+	.op = OP_SPLICE_IN, .splice_off = true, .pos = -1, .count = 16,
+	.err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_splice_in_at_end_returns_0) {
+	.op = OP_SPLICE_IN, .splice_off = true, .pos_plus_size = true,
+	.count = 16, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_splice_in_past_end_returns_0) {
+	.op = OP_SPLICE_IN, .splice_off = true, .pos = 1, .pos_plus_size = true,
+	.count = 16, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_splice_in_write_only_ebadf) {
+	.op = OP_SPLICE_IN, .wronly = true, .count = 16, .err = EBADF,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_splice_out_returns_the_count) {
+	.op = OP_SPLICE_OUT, .splice_off = true, .count = 16, .ret = 16,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_splice_out_at_minus_1_einval) {
+	.op = OP_SPLICE_OUT, .splice_off = true, .pos = -1, .count = 16,
+	.err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_splice_out_at_end_enospc) {
+	.op = OP_SPLICE_OUT, .splice_off = true, .pos_plus_size = true,
+	.count = 16, .err = ENOSPC,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_splice_out_past_end_enospc) {
+	.op = OP_SPLICE_OUT, .splice_off = true, .pos = 1,
+	.pos_plus_size = true, .count = 16, .err = ENOSPC,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_splice_out_read_only_ebadf) {
+	.op = OP_SPLICE_OUT, .rdonly = true, .count = 16, .err = EBADF,
+};
+
+/* Memory device: mmap(2). The default size, 64 KiB, is page-aligned. */
+FIXTURE_VARIANT_ADD(bad, mem_mmap_whole_buffer_works) {
+	.op = OP_MMAP, .count_plus_size = true, .ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_mmap_length_0_einval) {
+	.op = OP_MMAP, .count = 0, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_mmap_unaligned_offset_einval) {
+	.op = OP_MMAP, .count = 4096, .pos = 1, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_mmap_offset_at_end_einval) {
+	.op = OP_MMAP, .count = 4096, .pos_plus_size = true, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_mmap_offset_past_end_einval) {
+	.op = OP_MMAP, .count = 4096, .pos = 65536, .pos_plus_size = true,
+	.err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_mmap_length_past_end_einval) {
+	.op = OP_MMAP, .count = 4096, .count_plus_size = true, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, mem_mmap_private_einval) {
+	.op = OP_MMAP, .count = 4096, .map_private = true, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_mem_mmap_writable_shared_read_only_eacces) {
+	.op = OP_MMAP, .rdonly = true, .count = 4096, .err = EACCES,
+};
+
 /* FIFO device. */
 FIXTURE_VARIANT_ADD(bad, fifo_read_null_efault) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_NULL,
@@ -2302,6 +3464,56 @@ FIXTURE_VARIANT_ADD(bad, fifo_clear_read_only_ebadf) {
 
 FIXTURE_VARIANT_ADD(bad, vfs_fifo_sysfs_size_write_eacces) {
 	.fifo = true, .op = OP_SYSFS_WRITE, .err = EACCES,
+};
+
+FIXTURE_VARIANT_ADD(bad, fifo_readv_unmapped_efault) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READV,
+	.ptr = PTR_UNMAPPED, .count = 16, .err = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad, fifo_writev_unmapped_efault) {
+	.fifo = true, .op = OP_WRITEV, .ptr = PTR_UNMAPPED, .count = 16,
+	.err = EFAULT,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_writev_iovcnt_minus_1_einval) {
+	.fifo = true, .op = OP_WRITEV, .count = 16, .iovcnt = -1,
+	.err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_readv_negative_length_einval) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READV, .count = SIZE_MAX,
+	.err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, fifo_readv_returns_what_is_queued) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READV, .count = 16,
+	.iovcnt = 2, .ret = 1,
+};
+
+FIXTURE_VARIANT_ADD(bad, fifo_splice_in_returns_what_is_queued) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_SPLICE_IN, .count = 16,
+	.ret = 1,
+};
+
+/* An offset for a stream: EINVAL from the VFS; ESPIPE is for a pipe's. */
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_splice_in_offset_einval) {
+	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_SPLICE_IN,
+	.splice_off = true, .count = 16, .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, fifo_splice_out_returns_the_count) {
+	.fifo = true, .op = OP_SPLICE_OUT, .count = 16, .ret = 16,
+};
+
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_splice_out_offset_einval) {
+	.fifo = true, .op = OP_SPLICE_OUT, .splice_off = true, .count = 16,
+	.err = EINVAL,
+};
+
+/* FIFOs have no mmap file operation. */
+FIXTURE_VARIANT_ADD(bad, vfs_fifo_mmap_enodev) {
+	.fifo = true, .op = OP_MMAP, .count = 4096, .err = ENODEV,
 };
 
 TEST_HARNESS_MAIN
