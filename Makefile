@@ -20,6 +20,15 @@ ifneq ($(KERNELRELEASE),)
 # before 6.10, would point into KDIR's source tree instead.
 subdir-ccflags-y += -I$(src)/include/uapi
 
+# The sources target Linux 6.12. Before 6.5 the kernel has
+# generic_file_splice_read() where later kernels have copy_splice_read():
+# in tree, the backport patch of series-6.1 (patches/6.1/) makes that one
+# change; out of tree, for a distribution's 6.1 kernel, the preprocessor
+# makes it, so that the same sources build for both.
+acme-pre-6.5 := $(shell [ $(VERSION) -lt 6 ] || \
+		  { [ $(VERSION) -eq 6 ] && [ $(PATCHLEVEL) -lt 5 ]; } && echo y)
+subdir-ccflags-$(acme-pre-6.5) += -Dcopy_splice_read=generic_file_splice_read
+
 obj-m += drivers/char/acme/
 
 else

@@ -52,26 +52,20 @@ reset_tree() {
 	git -C "$1" clean -q -f -d -x
 }
 
-patch_files() {
-	local p
-	while read -r p; do
-		[[ -n "$p" ]] && printf '%s\n' "$ACME_ROOT/patches/$p"
-	done <"$ACME_ROOT/series"
-}
-
 apply() {
-	local tree="$1" method="$2" p
+	local tree="$1" method="$2" p series
+	series="$(tree_series "$tree")"
 	case "$method" in
 	quilt) quilt_series "$tree" push -a -q --fuzz=0 >/dev/null ;;
 	git-am)
-		mapfile -t files < <(patch_files)
+		mapfile -t files < <(series_patches "$series")
 		git -C "$tree" am -q "${files[@]}"
 		;;
 	patch)
 		while read -r p; do
 			patch -d "$tree" -p1 -s -N --fuzz=0 --no-backup-if-mismatch <"$p" ||
 				return 1
-		done < <(patch_files)
+		done < <(series_patches "$series")
 		;;
 	*) die "unknown method '$method' (quilt, git-am or patch)" ;;
 	esac
@@ -114,7 +108,7 @@ main() {
 			die "quilt pop -a did not restore the pristine tree"
 	fi
 	reset_tree "$tree"
-	log "the series applies to Linux $kver with $method and matches the sources"
+	log "$(basename "$(series_file "$kver")") applies to Linux $kver with $method and matches the sources"
 }
 
 main "$@"

@@ -15,7 +15,7 @@
 #   - checks Documentation/ABI/testing/sysfs-class-acme with the kernel's
 #     scripts/get_abi.pl: validate reports nothing about it, and every
 #     attribute that acme.c defines has an entry that search finds;
-#   - compiles the user-space example of acme.rst with -Wall -Werror
+#   - compiles the user-space examples of acme.rst with -Wall -Werror
 #     (the guest checks run it).
 # Needs sphinx-build (Debian package python3-sphinx).
 set -euo pipefail
@@ -111,9 +111,9 @@ abi_docs() {
 
 example_builds() {
 	if (build_example "$ACME_ROOT/include/uapi" "$OUT/example"); then
-		log "the example in acme.rst compiles (gcc -Wall -Wextra -Werror)"
+		log "the $(example_count) examples in acme.rst compile (gcc -Wall -Wextra -Werror)"
 	else
-		check_error "the example in acme.rst does not build"
+		check_error "an example in acme.rst does not build"
 	fi
 }
 

@@ -142,10 +142,12 @@ main() {
 	mkdir -p -- "$tmp/build"
 
 	export ACME="$tmp/acme" KSRC="$tmp/linux" BUILD="$tmp/build" KDIR="$kdir"
+	SERIES="$ACME/$(basename "$(series_file "$kver")")"
+	export SERIES
 	export GIT_AUTHOR_NAME="acme check" GIT_AUTHOR_EMAIL="acme-check@localhost"
 	export GIT_COMMITTER_NAME="acme check" GIT_COMMITTER_EMAIL="acme-check@localhost"
 	export GIT_CONFIG_GLOBAL=/dev/null QUILT_PC=.pc
-	log "KSRC=$KSRC BUILD=$BUILD KDIR=$KDIR"
+	log "KSRC=$KSRC BUILD=$BUILD KDIR=$KDIR SERIES=$SERIES"
 	for ((i = 0; i < total; i++)); do
 		CWD="$ACME" # each file starts at the top of the repository
 		for f in "$tmp/blocks/$i"/*.sh; do

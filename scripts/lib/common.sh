@@ -34,7 +34,11 @@
 #   elapsed_since T0     print seconds since epoch T0
 #   now_ms, secs_since MS  milliseconds now, seconds since (0.1 s)
 #   timed LABEL CMD...   run CMD, log "time: LABEL N.N s"
-#   quilt_series TREE ARGS  quilt in TREE on the repository's patches/series
+#   tree_version DIR     VERSION.PATCHLEVEL of the tree in DIR
+#   series_file KVER     the series file for Linux KVER (series, series-6.1)
+#   tree_series TREE     the series file for the kernel in TREE
+#   series_patches SERIES  the patch paths SERIES lists
+#   quilt_series TREE ARGS  quilt in TREE on the series for its kernel
 #   quilt_unapply TREE   pop the acme stack and clean up after quilt
 #   CCACHE_DIR           ccache dir, default $ACME_CACHE/ccache (exported)
 #   ccache_cc CC         print "ccache CC", or nothing when ccache is
@@ -75,6 +79,10 @@ ACME_KVERS=(6.12 6.1)
 # shellcheck disable=SC2034 # read by the sourcing scripts
 ACME_MODULES=(acme_core acme hello)
 ACME_ARCHS=(x86_64 arm64)
+# The series file of each kernel: series targets 6.12; series-6.1 is the
+# stack for 6.1, series and then the stable-style backports of
+# patches/6.1/ on top (scripts/mkpatches writes both).
+declare -A ACME_SERIES=([6.12]=series [6.1]=series-6.1)
 
 # acme_env_help - every environment variable and cache directory of the
 # harness, for --help.
@@ -530,22 +538,52 @@ acme_tmpdir() {
 	printf -v "$1" '%s' "$_d"
 }
 
-# quilt_series TREE ARGS... - run quilt in TREE on this repository's series.
+# tree_version DIR - VERSION.PATCHLEVEL from DIR's top Makefile.
+tree_version() {
+	local v p
+	v="$(sed -n 's/^VERSION = *//p' "$1/Makefile" | head -n1)"
+	p="$(sed -n 's/^PATCHLEVEL = *//p' "$1/Makefile" | head -n1)"
+	printf '%s.%s\n' "$v" "$p"
+}
+
+# series_file KVER - the series file to apply to Linux KVER (ACME_SERIES;
+# series for any other version).
+series_file() {
+	printf '%s\n' "$ACME_ROOT/${ACME_SERIES[$1]:-series}"
+}
+
+# tree_series TREE - the series file for the kernel in TREE.
+tree_series() {
+	series_file "$(tree_version "$1")"
+}
+
+# series_patches SERIES - the patches SERIES lists, one path per line.
+series_patches() {
+	local p
+	while read -r p; do
+		[[ -n "$p" ]] && printf '%s\n' "$ACME_ROOT/patches/$p"
+	done <"$1"
+}
+
+# quilt_series TREE ARGS... - run quilt in TREE on this repository's series
+# for the tree's kernel.
 quilt_series() {
-	local tree="$1" f
+	local tree="$1" f series
 	shift
+	series="$(tree_series "$tree")"
 	# Once a tree has a stack, quilt reads the patches and series paths from
 	# .pc/ and ignores QUILT_PATCHES. The cache is shared by every checkout,
 	# so point them at this one: a stack applied from a removed clone would
 	# otherwise not pop ("does not remove cleanly"). A new file, not an
 	# overwrite, as trees may share inodes (cp -al).
 	if [[ -d "$tree/.pc" ]]; then
+		printf '%s\n' "$ACME_ROOT/patches" >"$tree/.pc/.quilt_patches.tmp"
+		printf '%s\n' "$series" >"$tree/.pc/.quilt_series.tmp"
 		for f in patches series; do
-			printf '%s\n' "$ACME_ROOT/$f" >"$tree/.pc/.quilt_$f.tmp"
 			mv -f -- "$tree/.pc/.quilt_$f.tmp" "$tree/.pc/.quilt_$f"
 		done
 	fi
-	(cd "$tree" && QUILT_PATCHES="$ACME_ROOT/patches" QUILT_SERIES="$ACME_ROOT/series" \
+	(cd "$tree" && QUILT_PATCHES="$ACME_ROOT/patches" QUILT_SERIES="$series" \
 		QUILT_PC=.pc quilt --quiltrc=- "$@")
 }
 
@@ -589,36 +627,51 @@ ccache_cc() {
 	printf 'ccache %s\n' "$1"
 }
 
-# example_source - the C program in the Example section of acme.rst.
-example_source() {
-	sed -n '/^The program below/,/^On a freshly loaded/p' \
-		"$ACME_ROOT/Documentation/misc-devices/acme.rst" |
-		sed -n '/^  [^ ]/,$p' | sed '/^On a freshly loaded/d; s/^  //'
+# example_part N src|out - the Nth example program of acme.rst, or the
+# output the page promises for it. An example is the literal block after a
+# paragraph that starts "The program below" and ends with "::"; its output
+# is the literal block after the next line that ends with "prints::".
+example_part() {
+	awk -v n="$1" -v want="$2" '
+		/^The program below/ { k++; state = "intro" }
+		state == "intro" && /::$/ { state = "src"; next }
+		state == "src" && /^[^ ]/ { state = "after" }
+		state == "after" && /prints::$/ { state = "out"; next }
+		state == "out" && /^[^ ]/ { state = "" }
+		(state == "src" || state == "out") && k == n && state == want {
+			sub(/^  /, ""); print
+		}' "$ACME_ROOT/Documentation/misc-devices/acme.rst" |
+		sed -e '/./,$!d' | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
-# example_expected - the output that acme.rst promises for the example.
-example_expected() {
-	sed -n '/^On a freshly loaded/,/^[^ ]/p' \
-		"$ACME_ROOT/Documentation/misc-devices/acme.rst" |
-		sed -n 's/^  \(..*\)$/\1/p'
+# example_count - how many example programs acme.rst has.
+example_count() {
+	grep -c '^The program below' "$ACME_ROOT/Documentation/misc-devices/acme.rst"
 }
 
-# build_example INCDIR OUTDIR [CC] - the example of acme.rst, static, built with
-# -Werror against the uapi headers in INCDIR, as OUTDIR/acme-example, and
-# its promised output as OUTDIR/acme-example.expected.
+# build_example INCDIR OUTDIR [CC] - the examples of acme.rst, static, built
+# with -Werror against the uapi headers in INCDIR, as
+# OUTDIR/acme-example-N, each with its promised output in
+# OUTDIR/acme-example-N.expected. The guest runs them in order after a
+# fresh load of the driver.
 build_example() {
-	local inc="$1" out="$2" cc="${3:-gcc}"
+	local inc="$1" out="$2" cc="${3:-gcc}" n k
 	need gcc:gcc
 	mkdir -p -- "$out"
-	example_source >"$out/acme-example.c"
-	example_expected >"$out/acme-example.expected"
-	grep -q '^int main' "$out/acme-example.c" ||
-		die "no example program in Documentation/misc-devices/acme.rst"
-	[[ -s "$out/acme-example.expected" ]] ||
-		die "no expected output of the example in Documentation/misc-devices/acme.rst"
-	"$cc" -static -O2 -Wall -Wextra -Werror -I"$inc" -o "$out/acme-example" \
-		"$out/acme-example.c" >&2 ||
-		die "the example of Documentation/misc-devices/acme.rst does not build"
+	rm -f -- "$out"/acme-example-*
+	n="$(example_count)"
+	((n > 0)) || die "no example program in Documentation/misc-devices/acme.rst"
+	for ((k = 1; k <= n; k++)); do
+		example_part "$k" src >"$out/acme-example-$k.c"
+		example_part "$k" out >"$out/acme-example-$k.expected"
+		grep -q '^int main' "$out/acme-example-$k.c" ||
+			die "example $k of Documentation/misc-devices/acme.rst has no main()"
+		[[ -s "$out/acme-example-$k.expected" ]] ||
+			die "example $k of Documentation/misc-devices/acme.rst has no expected output (a block after \"prints::\")"
+		"$cc" -static -O2 -Wall -Wextra -Werror -I"$inc" -o "$out/acme-example-$k" \
+			"$out/acme-example-$k.c" >&2 ||
+			die "example $k of Documentation/misc-devices/acme.rst does not build"
+	done
 }
 
 # build_kselftest TREE BUILD - the acme kselftest of TREE (the series
@@ -676,9 +729,12 @@ build_kselftest() {
 # in /acme/, the kselftest built in KSBUILD, and mkinitramfs ARGS (the
 # kernel: --build or --release, with --tree; more --add).
 guest_image() {
-	local ksbuild="$1" out="$2" t32 inst
-	local -a compat=()
+	local ksbuild="$1" out="$2" t32 inst f
+	local -a compat=() examples=()
 	shift 2
+	for f in "$ksbuild"/kselftest/drivers/acme/acme-example-*; do
+		[[ "$f" == *.c ]] || examples+=(--add "$f:/acme/${f##*/}")
+	done
 	t32="$ksbuild/kselftest/drivers/acme/acme_test32"
 	[[ ! -f "$t32" ]] || compat=(--add "$t32:/acme/acme_test32")
 	inst="$ksbuild/kselftest/kselftest_install"
@@ -688,8 +744,7 @@ guest_image() {
 		--add "$ACME_ROOT/scripts/lib/guest/:/acme/" \
 		--add "$ACME_ROOT/scripts/lib/ktap.sh:/acme/ktap.sh" \
 		--add "$ksbuild/kselftest/drivers/acme/acme_test:/acme/acme_test" \
-		--add "$ksbuild/kselftest/drivers/acme/acme-example:/acme/acme-example" \
-		--add "$ksbuild/kselftest/drivers/acme/acme-example.expected:/acme/acme-example.expected" \
+		"${examples[@]}" \
 		--add "$ksbuild/kselftest/drivers/acme/failnth:/acme/failnth" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-bench:/acme/acme-bench" \
 		--add "$inst/:/kselftest/" \

@@ -40,14 +40,6 @@ parse_args() {
 	opts_none
 }
 
-# tree_version DIR - VERSION.PATCHLEVEL from DIR's top Makefile.
-tree_version() {
-	local v p
-	v="$(sed -n 's/^VERSION = *//p' "$1/Makefile" | head -n1)"
-	p="$(sed -n 's/^PATCHLEVEL = *//p' "$1/Makefile" | head -n1)"
-	printf '%s.%s\n' "$v" "$p"
-}
-
 # check_tree DIR LABEL FIX - print DIR's absolute path after checking that
 # it is the top of a kernel tree of a supported version; LABEL names DIR and
 # FIX says what to do in the error messages.

@@ -326,22 +326,35 @@ run_compat_selftest() {
 	run_selftest "$SELFTEST32" compat32
 }
 
-# example_prints_page - the example of acme.rst, run on a fresh acme0,
-# prints what the page says it prints.
+# example_prints_page - each example of acme.rst, run in order on a freshly
+# loaded driver, prints what the page says it prints.
 example_prints_page() {
-	out=$(/acme/acme-example) || return 1
-	want=$(cat /acme/acme-example.expected) || return 1
-	[ "$out" = "$want" ] || {
-		printf 'got:  %s\nwant: %s\n' "$out" "$want"
+	n=0
+	for ex in /acme/acme-example-*; do
+		case "$ex" in *.expected) continue ;; esac
+		n=$((n + 1))
+		out=$("$ex") || {
+			printf '%s failed: %s\n' "$ex" "$out"
+			return 1
+		}
+		want=$(cat "$ex.expected") || return 1
+		[ "$out" = "$want" ] || {
+			printf '%s\ngot:  %s\nwant: %s\n' "$ex" "$out" "$want"
+			return 1
+		}
+	done
+	[ "$n" -gt 0 ] || {
+		echo "no example program in /acme"
 		return 1
 	}
+	echo "$n examples print what the page says"
 }
 
 acme_modular() {
 	kselftest_kernel_way m
 	check "acme: modprobe acme succeeds and logs nothing" quiet_load
 	check "acme: modprobe pulled in acme_core" loaded acme_core
-	check "docs: the example of acme.rst prints what the page says" \
+	check "docs: the examples of acme.rst print what the page says" \
 		example_prints_page
 	check "acme: acme_core is used by acme" \
 		sh -c 'grep "^acme_core " /proc/modules | grep -q "acme,"'
@@ -389,7 +402,7 @@ acme_modular() {
 acme_builtin() {
 	check "acme: no acme module is loaded (built in)" \
 		sh -c '! grep -q "^acme" /proc/modules'
-	check "docs: the example of acme.rst prints what the page says" \
+	check "docs: the examples of acme.rst print what the page says" \
 		example_prints_page
 	devices_present
 	shell_round_trip
