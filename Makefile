@@ -21,10 +21,12 @@ ifneq ($(KERNELRELEASE),)
 subdir-ccflags-y += -I$(src)/include/uapi
 
 # The sources target Linux 6.12. Before 6.5 the kernel has
-# generic_file_splice_read() where later kernels have copy_splice_read():
-# in tree, the backport patch of series-6.1 (patches/6.1/) makes that one
-# change; out of tree, for a distribution's 6.1 kernel, the preprocessor
-# makes it, so that the same sources build for both.
+# generic_file_splice_read() where later kernels have copy_splice_read(),
+# with the same prototype: in tree, the 6.1 backport of patch 0003
+# (series-6.1, patches/6.1/) makes that one change; out of tree, for a
+# distribution's 6.1 kernel, the preprocessor makes it, so that the same
+# sources build for both. The define reaches every object of the
+# directory; only acme.c names either function.
 acme-pre-6.5 := $(shell [ $(VERSION) -lt 6 ] || \
 		  { [ $(VERSION) -eq 6 ] && [ $(PATCHLEVEL) -lt 5 ]; } && echo y)
 subdir-ccflags-$(acme-pre-6.5) += -Dcopy_splice_read=generic_file_splice_read

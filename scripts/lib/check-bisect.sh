@@ -9,11 +9,8 @@
 # pushes it back one patch at a time and builds the kernel with acme =m
 # after each patch, in its own build directory ($ACME_CACHE/build/KVER-bisect).
 # Ends with the whole series applied, as scripts/apply-series leaves it.
-#
-# For a kernel with backports (series-6.1), the series patches that touch a
-# file a backport changes use an interface that kernel lacks: from the
-# first of them until the backports are applied, the build waits (a line
-# says so), and the stack is built again with the backports on top.
+# The series is the one for KVER: series-6.1 for Linux 6.1, in which the
+# patches that need a backport are swapped for it.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -24,22 +21,8 @@ reapply() {
 	"$ACME_ROOT/scripts/apply-series" --tree "$1"
 }
 
-# backported SERIES - the files that the backports of SERIES (the patches in
-# a subdirectory of patches/) change.
-backported() {
-	local p
-	while read -r p; do
-		[[ "$p" == */* ]] && sed -n 's|^+++ b/||p' "$ACME_ROOT/patches/$p"
-	done <"$1" | sort -u
-}
-
-# touches PATCH FILES - PATCH changes one of FILES (one per line).
-touches() {
-	[[ -n "$2" ]] && sed -n 's|^+++ b/||p' "$1" | grep -qxF -f <(printf '%s\n' "$2")
-}
-
 main() {
-	local kver="" tree build k=0 n p series ported waiting=0
+	local kver="" tree build k=0 n p series
 	opts_kver kver "$@"
 	[[ -z "${KSRC:-}" ]] || die "check-bisect works on the harness's own tree; unset KSRC"
 	# it pops and pushes the shared tree: no other run may use it meanwhile
@@ -48,7 +31,6 @@ main() {
 	tree="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
 	build="$ACME_CACHE/build/$kver-bisect"
 	series="$(series_file "$kver")"
-	ported="$(backported "$series")"
 	n="$(grep -c . "$series")"
 	quilt_series "$tree" pop -a -q >/dev/null || die "quilt pop -a failed in $tree"
 	rm -f "$tree/.pc/.acme-stamp"
@@ -61,15 +43,6 @@ main() {
 			die "patch $k/$n ($p) does not apply"
 		fi
 		log "patch $k/$n: $p"
-		if [[ "$p" == */* ]]; then
-			waiting=0
-		elif touches "$ACME_ROOT/patches/$p" "$ported"; then
-			waiting=1
-		fi
-		if ((waiting)); then
-			log "patch $k/$n not built alone: the stack holds a patch that needs the $kver backport (built with it on top)"
-			continue
-		fi
 		if ! "$ACME_ROOT/scripts/configure" --tree "$tree" --build "$build" --acme m ||
 			! "$ACME_ROOT/scripts/lib/build.sh" --tree "$tree" --build "$build" --quiet >/dev/null; then
 			reapply "$tree"

@@ -67,6 +67,7 @@
 #include <linux/acme.h>
 
 #include "acme_core.h"
+#include "acme_ring.h"
 
 #define ACME_MAX_DEVS		64
 #define ACME_MAX_SIZE		SZ_16M
@@ -92,27 +93,6 @@ MODULE_PARM_DESC(fifo_size, "Capacity of each FIFO in bytes, rounded up to a pow
 enum acme_kind {
 	ACME_MEM,
 	ACME_FIFO,
-};
-
-/**
- * struct acme_ring - the byte queue of a FIFO device
- * @data: storage, @mask + 1 bytes, a power of two
- * @mask: capacity - 1
- * @head: bytes ever queued, modulo 2^32
- * @tail: bytes ever taken, modulo 2^32
- *
- * As in a kfifo, @head - @tail is the number of queued bytes and a byte's
- * place is its count masked by @mask. acme does not use kfifo because
- * kfifo copies only to and from user pointers, while ->read_iter() and
- * ->write_iter() take an iov_iter, which splice(2) fills with pages.
- * @head and @tail change under the device's lock only; the wait conditions
- * and poll read them without it (see acme_fifo_peek_empty()).
- */
-struct acme_ring {
-	u8 *data;
-	unsigned int mask;
-	unsigned int head;
-	unsigned int tail;
 };
 
 /**
@@ -193,61 +173,6 @@ static void acme_wake(wait_queue_head_t *wq, __poll_t events)
 		wake_up_interruptible_poll(wq, events);
 }
 
-static unsigned int acme_ring_size(const struct acme_ring *ring)
-{
-	return ring->mask + 1;
-}
-
-static unsigned int acme_ring_len(const struct acme_ring *ring)
-{
-	return ring->head - ring->tail;
-}
-
-static unsigned int acme_ring_free(const struct acme_ring *ring)
-{
-	return acme_ring_size(ring) - acme_ring_len(ring);
-}
-
-/*
- * Copy queued bytes to @to, as many as both hold, in at most two pieces
- * (the ring wraps), and take them off the queue. Returns the bytes copied,
- * fewer on a fault. Called with the device's lock held.
- */
-static size_t acme_ring_to_iter(struct acme_ring *ring, struct iov_iter *to)
-{
-	size_t want = min_t(size_t, acme_ring_len(ring), iov_iter_count(to));
-	unsigned int off = ring->tail & ring->mask;
-	size_t first = min_t(size_t, want, acme_ring_size(ring) - off);
-	size_t copied;
-
-	copied = copy_to_iter(ring->data + off, first, to);
-	if (copied == first && want > first)
-		copied += copy_to_iter(ring->data, want - first, to);
-
-	WRITE_ONCE(ring->tail, ring->tail + copied);
-	return copied;
-}
-
-/*
- * Copy @count bytes from @from into the free space, at most two pieces.
- * Nothing is queued yet: the caller adds what it keeps to @head, so that an
- * atomic write that faults part way can drop what it copied. Returns the
- * bytes copied, fewer on a fault. Called with the device's lock held and
- * @count at most acme_ring_free().
- */
-static size_t acme_ring_from_iter(struct acme_ring *ring, size_t count,
-				  struct iov_iter *from)
-{
-	unsigned int off = ring->head & ring->mask;
-	size_t first = min_t(size_t, count, acme_ring_size(ring) - off);
-	size_t copied;
-
-	copied = copy_from_iter(ring->data + off, first, from);
-	if (copied == first && count > first)
-		copied += copy_from_iter(ring->data, count - first, from);
-	return copied;
-}
-
 /* A ring of @size bytes, a power of two; charged to the caller if @gfp says. */
 static int acme_ring_alloc(struct acme_ring *ring, unsigned int size, gfp_t gfp)
 {
@@ -291,6 +216,18 @@ static bool acme_nowait(struct kiocb *iocb)
 {
 	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
 	       (iocb->ki_flags & IOCB_NOWAIT);
+}
+
+/*
+ * Take the device lock for a FIFO call. IOCB_NOWAIT (io_uring's first,
+ * non-blocking attempt on a pollable file) must not sleep even for the
+ * lock: -EAGAIN, and io_uring retries from a worker. Else interruptibly.
+ */
+static int acme_fifo_lock(struct acme_dev *adev, struct kiocb *iocb)
+{
+	if (iocb->ki_flags & IOCB_NOWAIT)
+		return mutex_trylock(&adev->lock) ? 0 : -EAGAIN;
+	return mutex_lock_interruptible(&adev->lock) ? -ERESTARTSYS : 0;
 }
 
 /* open: remember the device; the position starts at 0. */
@@ -362,8 +299,9 @@ static const struct vm_operations_struct acme_vm_ops = {
  * no use, so MAP_PRIVATE fails with -EINVAL. The mapping must lie within
  * the buffer rounded up to whole pages (-EINVAL otherwise); the bytes past
  * the size in the last page are no part of the device and read as zero
- * when it is first mapped. While a mapping exists the buffer cannot be
- * resized (-EBUSY), so it cannot be freed under the mapping.
+ * whenever it is mapped while no other mapping exists. While a mapping
+ * exists the buffer cannot be resized (-EBUSY), so it cannot be freed under
+ * the mapping.
  *
  * mmap(2) runs under the caller's mmap_lock, which a read or write faulting
  * in user memory takes inside adev->lock: taking adev->lock here could
@@ -375,7 +313,8 @@ static int acme_mem_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long pages, len;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED))
+	/* VM_MAYSHARE: do_mmap() drops VM_SHARED for a read-only file. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 
 	if (mutex_lock_killable(&adev->map_lock))
@@ -389,6 +328,11 @@ static int acme_mem_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!atomic_read(&adev->mappings))
 		memset(adev->buf + adev->size, 0, len - adev->size);
 
+	/*
+	 * remap_vmalloc_range() makes the VMA VM_DONTEXPAND (and VM_MIXEDMAP),
+	 * so VM_SPECIAL: mmap_region() never merges it away without ->close(),
+	 * and mremap() cannot grow it, which keeps @mappings exact.
+	 */
 	ret = remap_vmalloc_range(vma, adev->buf, vma->vm_pgoff);
 	if (ret)
 		goto unlock;
@@ -432,13 +376,15 @@ static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct acme_dev *adev = iocb->ki_filp->private_data;
 	size_t copied;
+	int ret;
 
 	if (!iov_iter_count(to))
 		return 0;
 
 	for (;;) {
-		if (mutex_lock_interruptible(&adev->lock))
-			return -ERESTARTSYS;
+		ret = acme_fifo_lock(adev, iocb);
+		if (ret)
+			return ret;
 		if (acme_ring_len(&adev->fifo))
 			break;
 		mutex_unlock(&adev->lock);
@@ -458,6 +404,13 @@ static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return -EFAULT;
 	acme_wake(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
 	return copied;
+}
+
+/* Sleep until @need bytes, or the whole capacity if smaller, are free. */
+static int acme_fifo_wait_room(struct acme_dev *adev, size_t need)
+{
+	return wait_event_interruptible(adev->writeq,
+					acme_fifo_peek_room(adev, need));
 }
 
 /*
@@ -480,10 +433,9 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		size_t need, n, copied;
 		bool atomic;
 
-		if (mutex_lock_interruptible(&adev->lock)) {
-			ret = -ERESTARTSYS;
+		ret = acme_fifo_lock(adev, iocb);
+		if (ret)
 			break;
-		}
 		/*
 		 * Atomic: at most PIPE_BUF bytes and at most the capacity, all
 		 * free before the first byte is copied. Decided each round, as
@@ -498,8 +450,7 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 				ret = -EAGAIN;
 				break;
 			}
-			ret = wait_event_interruptible(adev->writeq,
-						       acme_fifo_peek_room(adev, need));
+			ret = acme_fifo_wait_room(adev, need);
 			if (ret)
 				break;
 			continue;
@@ -507,9 +458,12 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 		n = min_t(size_t, count - done, acme_ring_free(ring));
 		copied = acme_ring_from_iter(ring, n, from);
-		if (copied < n && atomic)
+		if (copied < n && atomic) {
+			/* Drop the partial copy, and give its bytes back to @from. */
+			iov_iter_revert(from, copied);
 			copied = 0;
-		WRITE_ONCE(ring->head, ring->head + copied);
+		}
+		acme_ring_commit(ring, copied);
 		/* One write(2) counts once, however many rounds it takes. */
 		adev->stats.bytes_written += copied;
 		if (copied && !done)
@@ -533,9 +487,9 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 /*
  * poll: readable while data is queued, writable while an atomic write of
  * any size would not block (PIPE_BUF bytes free, or the whole capacity if it
- * is smaller), each only if the file was opened for it. It peeks without the lock, as
- * pipe_poll() does: a reader or writer holding the lock while it faults in
- * user memory must not stall poll(2).
+ * is smaller), each only if the file was opened for it. It peeks without
+ * the lock, as pipe_poll() does: a reader or writer holding the lock while
+ * it faults in user memory must not stall poll(2).
  *
  * poll_wait() only adds the poll table entry to the wait queue, under the
  * wait queue's lock, which does not order that store before the loads of
@@ -624,14 +578,18 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 		return -ERESTARTSYS;
 	}
 	/*
-	 * The peeks of waiters and poll may see a mix of the old and the new
-	 * FIFO: both are empty, so they see it empty, or, mid-swap, anything,
-	 * which the wake-up below corrects.
+	 * Publish the new, empty ring field by field, for the lockless peeks
+	 * of waiters and poll: they may see a mix of the old and the new ring,
+	 * both empty, so empty, or, mid-way, anything, which the wake-up below
+	 * corrects. Nobody else touches the data without the lock.
 	 */
-	if (!acme_ring_len(&adev->fifo))
-		swap(adev->fifo, fifo);
-	else
+	if (!acme_ring_len(&adev->fifo)) {
+		swap(adev->fifo.data, fifo.data);
+		WRITE_ONCE(adev->fifo.tail, adev->fifo.head);
+		WRITE_ONCE(adev->fifo.mask, fifo.mask);
+	} else {
 		ret = -EBUSY;
+	}
 	mutex_unlock(&adev->lock);
 
 	kvfree(fifo.data);

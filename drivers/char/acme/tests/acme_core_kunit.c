@@ -5,7 +5,9 @@
  * The arithmetic of acme_span() (a static inline of acme_core.h) and the
  * copies of acme_read_buffer_iter() and acme_write_buffer_iter() are
  * checked with tables of cases at the edges of a buffer: position 0,
- * size - 1, size, past the end and negative positions.
+ * size - 1, size, past the end and negative positions. The FIFO's byte
+ * queue (acme_ring.h) is checked across the wrap of its buffer and of its
+ * 32-bit indexes.
  * The registration helpers are checked against the live acme region and
  * class: reserved ranges, a full region, a device that appears in the class
  * and is released when its last reference goes, and device numbers that do
@@ -31,6 +33,7 @@
 #include <linux/uio.h>
 
 #include "../acme_core.h"
+#include "../acme_ring.h"
 
 /* Size of the buffer in the tables; small, so that the edges are visible. */
 #define BUF	16
@@ -183,6 +186,121 @@ static void acme_write_buffer_iter_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, c->pos));
 	KUNIT_EXPECT_NULL(test, memchr_inv(buf + c->pos + ret, 0,
 					   BUF - c->pos - ret));
+}
+
+/*
+ * The FIFO's byte queue (acme_ring.h): bytes in and out across the wrap of
+ * the buffer and of the 32-bit indexes, a full ring, and a partial copy
+ * that the caller drops. Each case starts both indexes at @start.
+ */
+#define RING	16
+
+struct ring_case {
+	const char *name;
+	unsigned int start;
+};
+
+static const struct ring_case ring_cases[] = {
+	{ "indexes at 0", 0 },
+	{ "indexes near the end of the buffer", RING - 3 },
+	{ "indexes about to wrap 2^32", UINT_MAX - 3 },
+	{ "indexes at UINT_MAX", UINT_MAX },
+};
+
+static void ring_case_desc(const struct ring_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(acme_ring, ring_cases, ring_case_desc);
+
+static struct acme_ring acme_kunit_ring(struct kunit *test, unsigned int start)
+{
+	struct acme_ring ring = {
+		.data = kunit_kzalloc(test, RING, GFP_KERNEL),
+		.mask = RING - 1,
+		.head = start,
+		.tail = start,
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, ring.data);
+	return ring;
+}
+
+/* Queue @len bytes of @src and take them back; they must come out as is. */
+static void acme_ring_round_trip(struct kunit *test, struct acme_ring *ring,
+				 const u8 *src, size_t len)
+{
+	u8 dst[RING + 1] = {};
+	struct kvec in = { .iov_base = (void *)src, .iov_len = len };
+	struct kvec out = { .iov_base = dst, .iov_len = sizeof(dst) };
+	unsigned int tail = ring->tail;
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_SOURCE, &in, 1, len);
+	KUNIT_ASSERT_EQ(test, acme_ring_from_iter(ring, len, &iter), len);
+	/* Copied but not queued until committed. */
+	KUNIT_EXPECT_EQ(test, acme_ring_len(ring), 0);
+	acme_ring_commit(ring, len);
+	KUNIT_EXPECT_EQ(test, acme_ring_len(ring), len);
+	KUNIT_EXPECT_EQ(test, acme_ring_free(ring), RING - len);
+
+	iov_iter_kvec(&iter, ITER_DEST, &out, 1, sizeof(dst));
+	KUNIT_ASSERT_EQ(test, acme_ring_to_iter(ring, &iter), len);
+	KUNIT_EXPECT_EQ(test, memcmp(dst, src, len), 0);
+	KUNIT_EXPECT_EQ(test, acme_ring_len(ring), 0);
+	KUNIT_EXPECT_EQ(test, ring->tail, tail + (unsigned int)len);
+}
+
+static void acme_ring_round_trip_test(struct kunit *test)
+{
+	const struct ring_case *c = test->param_value;
+	struct acme_ring ring = acme_kunit_ring(test, c->start);
+	u8 *src = acme_kunit_pattern(test, RING, 7);
+
+	/* Three rounds: the second and third wrap the buffer. */
+	acme_ring_round_trip(test, &ring, src, 10);
+	acme_ring_round_trip(test, &ring, src + 1, 12);
+	acme_ring_round_trip(test, &ring, src, RING);
+}
+
+static void acme_ring_full_test(struct kunit *test)
+{
+	const struct ring_case *c = test->param_value;
+	struct acme_ring ring = acme_kunit_ring(test, c->start);
+	u8 *src = acme_kunit_pattern(test, RING, 3);
+	u8 dst[4];
+	struct kvec in = { .iov_base = src, .iov_len = RING };
+	struct kvec out = { .iov_base = dst, .iov_len = sizeof(dst) };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_SOURCE, &in, 1, RING);
+	KUNIT_ASSERT_EQ(test, acme_ring_from_iter(&ring, RING, &iter), RING);
+	acme_ring_commit(&ring, RING);
+	KUNIT_EXPECT_EQ(test, acme_ring_len(&ring), RING);
+	KUNIT_EXPECT_EQ(test, acme_ring_free(&ring), 0);
+
+	/* Taking 4 frees 4, oldest first. */
+	iov_iter_kvec(&iter, ITER_DEST, &out, 1, sizeof(dst));
+	KUNIT_ASSERT_EQ(test, acme_ring_to_iter(&ring, &iter), sizeof(dst));
+	KUNIT_EXPECT_EQ(test, memcmp(dst, src, sizeof(dst)), 0);
+	KUNIT_EXPECT_EQ(test, acme_ring_free(&ring), sizeof(dst));
+}
+
+static void acme_ring_partial_copy_test(struct kunit *test)
+{
+	const struct ring_case *c = test->param_value;
+	struct acme_ring ring = acme_kunit_ring(test, c->start);
+	u8 *src = acme_kunit_pattern(test, RING, 5);
+	struct kvec in = { .iov_base = src, .iov_len = 4 };
+	struct iov_iter iter;
+
+	/* An iterator with 4 bytes where 8 are asked: the copy stops short. */
+	iov_iter_kvec(&iter, ITER_SOURCE, &in, 1, 4);
+	KUNIT_EXPECT_EQ(test, acme_ring_from_iter(&ring, 8, &iter), 4);
+	/* Not committed: dropped, the queue still empty at its old place. */
+	KUNIT_EXPECT_EQ(test, acme_ring_len(&ring), 0);
+	KUNIT_EXPECT_EQ(test, ring.head, c->start);
 }
 
 static void acme_reserve_minors_invalid_test(struct kunit *test)
@@ -423,6 +541,9 @@ static struct kunit_case acme_core_test_cases[] = {
 	KUNIT_CASE_PARAM(acme_span_test, acme_span_gen_params),
 	KUNIT_CASE_PARAM(acme_read_buffer_iter_test, acme_iter_gen_params),
 	KUNIT_CASE_PARAM(acme_write_buffer_iter_test, acme_iter_gen_params),
+	KUNIT_CASE_PARAM(acme_ring_round_trip_test, acme_ring_gen_params),
+	KUNIT_CASE_PARAM(acme_ring_full_test, acme_ring_gen_params),
+	KUNIT_CASE_PARAM(acme_ring_partial_copy_test, acme_ring_gen_params),
 	KUNIT_CASE(acme_reserve_minors_invalid_test),
 	KUNIT_CASE(acme_reserve_minors_test),
 	KUNIT_CASE(acme_reserve_minors_full_test),

@@ -251,6 +251,31 @@ static void sleep_ms(long ms)
 }
 
 /*
+ * The hang detectors: how long a child or peer that can run, or a call
+ * that must return, gets before the test calls it stuck. They only bound
+ * waits for something that must happen: no test passes or fails by how
+ * fast anything is. A loaded 2-vCPU guest under TCG can leave a runnable
+ * process unscheduled for seconds, so the base is 10 s, multiplied by
+ * $ACME_HANG_SCALE (a whole number, 1 to 100, default 1) for slower
+ * machines. It bounds poll(2) in the FIFO tests (POLL_HANG_MS), a child's
+ * exit (CHILD_HANG_MS), the stress watchdog's grace after the planned end
+ * (STRESS_GRACE_MS), and, at twice it, wait_until_sleeping().
+ */
+#define HANG_BASE_MS	10000
+
+static int hang_ms(void)
+{
+	const char *e = getenv("ACME_HANG_SCALE");
+	long n = e ? strtol(e, NULL, 10) : 0;
+
+	return HANG_BASE_MS * (n >= 1 && n <= 100 ? n : 1);
+}
+
+#define POLL_HANG_MS	hang_ms()
+#define CHILD_HANG_MS	hang_ms()
+#define STRESS_GRACE_MS	hang_ms()
+
+/*
  * Whether @pid sleeps (state S in /proc/<pid>/stat): 1 if it does, 0 if
  * not, -1 if it is gone.
  */
@@ -273,14 +298,15 @@ static int is_sleeping(pid_t pid)
 
 /*
  * Wait until @pid sleeps, so that a test knows its parent really blocked
- * in the call under test. Gives up after about 20 s; the caller's
- * assertion then fails rather than hangs.
+ * in the call under test. Gives up after 2 * CHILD_HANG_MS polls 1 ms
+ * apart (20 s or more by default); the caller's assertion then fails
+ * rather than hangs.
  */
 static void wait_until_sleeping(pid_t pid)
 {
-	int i;
+	int i, n = 2 * CHILD_HANG_MS;
 
-	for (i = 0; i < 20000 && !is_sleeping(pid); i++)
+	for (i = 0; i < n && !is_sleeping(pid); i++)
 		sleep_ms(1);
 }
 
@@ -318,15 +344,33 @@ static pid_t signal_when_blocked(void)
 	return when_blocked(send_sigusr1);
 }
 
+/*
+ * The functions that wait for or kill a child by pid skip a pid <= 0: a
+ * failed fork(2) returns -1, and kill(-1, SIGKILL) kills every process
+ * this one may signal (as root, every process in the guest), while
+ * waitpid(-1) or waitpid(0) reaps any child.
+ */
 static void reap(pid_t pid)
 {
 	int status;
 
-	waitpid(pid, &status, 0);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
 }
 
-/* How long a child may take to finish once it can. */
-#define CHILD_HANG_MS	5000
+/* Kill and reap the @n children in @pids; errno is kept for the caller. */
+static void kill_all(const pid_t *pids, int n)
+{
+	int i, err = errno;
+
+	for (i = 0; i < n; i++) {
+		if (pids[i] <= 0)
+			continue;
+		kill(pids[i], SIGKILL);
+		reap(pids[i]);
+	}
+	errno = err;
+}
 
 /*
  * Wait for @pid to exit, for about CHILD_HANG_MS, and kill it after that:
@@ -334,9 +378,11 @@ static void reap(pid_t pid)
  */
 static int exit_status(pid_t pid)
 {
-	int i, status;
+	int i, status, n = CHILD_HANG_MS;
 
-	for (i = 0; i < CHILD_HANG_MS; i++) {
+	if (pid <= 0)
+		return -1;
+	for (i = 0; i < n; i++) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		sleep_ms(1);
@@ -1002,6 +1048,63 @@ TEST_F(mem, sendfile_copies_into_a_regular_file)
 	free(src);
 }
 
+/* A memfd, a file in memory, holding the @len bytes at @buf; -1 on error. */
+static int memfd_holding(const void *buf, size_t len)
+{
+	int fd = memfd_create("acme-test", 0);
+
+	if (fd >= 0 && write(fd, buf, len) != (ssize_t)len) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * sendfile(2) into the device: the VFS reads the memfd into a pipe and
+ * hands it to the device's splice_write, which writes at the device file's
+ * position and moves it, with the limits of write(2).
+ */
+TEST_F(mem, sendfile_from_a_memfd_writes_at_the_position)
+{
+	uint8_t src[5000], got[5000];
+	off_t in_off = 0;
+	char c = 1;
+	int in;
+
+	ASSERT_LE(1000 + sizeof(src) + 1, self->size);
+	pattern_fill(src, sizeof(src), 30, 0);
+	in = memfd_holding(src, sizeof(src));
+	ASSERT_LE(0, in) TH_LOG("memfd: %s", strerror(errno));
+
+	ASSERT_EQ(1000, lseek(self->fd, 1000, SEEK_SET));
+	ASSERT_EQ((ssize_t)sizeof(src), sendfile(self->fd, in, &in_off, sizeof(src)));
+	ASSERT_EQ((off_t)sizeof(src), in_off);
+	ASSERT_EQ((off_t)sizeof(src) + 1000, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ((ssize_t)sizeof(got), pread(self->fd, got, sizeof(got), 1000));
+	ASSERT_EQ(0, memcmp(src, got, sizeof(src)));
+	/* Nothing around it: the fixture cleared the buffer. */
+	ASSERT_EQ(1, pread(self->fd, &c, 1, 999));
+	ASSERT_EQ(0, c);
+	ASSERT_EQ(1, pread(self->fd, &c, 1, 1000 + sizeof(src)));
+	ASSERT_EQ(0, c);
+
+	/* Across the end: the bytes that fit. */
+	in_off = 0;
+	ASSERT_EQ((off_t)self->size - 100, lseek(self->fd, -100, SEEK_END));
+	ASSERT_EQ(100, sendfile(self->fd, in, &in_off, sizeof(src)));
+	ASSERT_EQ(100, in_off);
+	ASSERT_EQ((off_t)self->size, lseek(self->fd, 0, SEEK_CUR));
+	ASSERT_EQ(100, pread(self->fd, got, sizeof(got), self->size - 100));
+	ASSERT_EQ(0, memcmp(src, got, 100));
+
+	/* At the end: ENOSPC, and the position stays. */
+	ASSERT_EQ(-1, sendfile(self->fd, in, &in_off, sizeof(src)));
+	ASSERT_EQ(ENOSPC, errno);
+	ASSERT_EQ((off_t)self->size, lseek(self->fd, 0, SEEK_CUR));
+	close(in);
+}
+
 TEST_F(mem, splice_to_and_from_a_pipe)
 {
 	uint8_t *src = malloc(self->size), got[5000];
@@ -1073,7 +1176,7 @@ TEST_F(mem, splice_from_a_pipe_stops_at_the_end)
  */
 TEST_F(mem, mmap_shares_bytes_with_read_and_write)
 {
-	/* A multiple of every page size. */
+	/* A multiple of the page size: of 4, 16 and 64 KiB pages. */
 	uint64_t size = 65536;
 	uint8_t *buf = malloc(size), *map;
 
@@ -1229,6 +1332,125 @@ TEST_F(mem, set_size_while_mapped_fails_ebusy)
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+}
+
+/*
+ * A file opened read-only maps with PROT_READ and MAP_SHARED: do_mmap()
+ * then clears VM_SHARED but keeps VM_MAYSHARE, and the mapping is the
+ * buffer all the same, showing what another file writes.
+ */
+TEST_F(mem, mmap_readable_shared_of_a_read_only_file)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint8_t buf[256];
+	uint8_t *map;
+	int fd;
+
+	ASSERT_LE(sizeof(buf), self->size);
+	fd = open(mem_path(), O_RDONLY);
+	ASSERT_LE(0, fd);
+	map = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+	pattern_fill(buf, sizeof(buf), 31, 0);
+	ASSERT_EQ((ssize_t)sizeof(buf), pwrite(self->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, pattern_diff(map, sizeof(buf), 31, 0));
+	ASSERT_EQ(0, munmap(map, page));
+}
+
+/*
+ * A mapping moved by mremap(2), or split by mprotect(2), still pins the
+ * buffer: acme counts the VMAs, whatever made them. It cannot grow:
+ * remap_vmalloc_range() makes it VM_DONTEXPAND, which mremap(2) refuses
+ * with EFAULT (vma_to_resize() in mm/mremap.c), so it never reaches past
+ * the buffer.
+ */
+TEST_F(mem, set_size_while_mapped_after_mremap_and_mprotect_fails_ebusy)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t size = 4 * page, other = 2 * page;
+	uint8_t *buf = malloc(size), *map, *to, *moved;
+
+	ASSERT_NONNULL(buf);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	pattern_fill(buf, size, 32, 0);
+	ASSERT_EQ((ssize_t)size, pwrite(self->fd, buf, size, 0));
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+
+	/* Moved whole to an address reserved for it: still busy. */
+	to = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(to != MAP_FAILED);
+	moved = mremap(map, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	ASSERT_TRUE(moved == to) TH_LOG("mremap: %s", strerror(errno));
+	EXPECT_EQ(-1, pattern_diff(moved, size, 32, 0));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+
+	/* Growing fails, in place or moving, and leaves it mapped. */
+	ASSERT_TRUE(mremap(moved, size, size + page, 0) == MAP_FAILED);
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_TRUE(mremap(moved, size, size + page, MREMAP_MAYMOVE) == MAP_FAILED);
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+
+	/* PROT_READ on the second page splits it in three: still busy. */
+	ASSERT_EQ(0, mprotect(moved + page, page, PROT_READ));
+	EXPECT_EQ(-1, pattern_diff(moved, size, 32, 0));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+
+	/* Each piece pins it until the last one is gone. */
+	ASSERT_EQ(0, munmap(moved + page, page));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, munmap(moved, page));
+	ASSERT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, munmap(moved + 2 * page, 2 * page));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+	free(buf);
+}
+
+/*
+ * The bytes past the size in the last page belong to the mapping only,
+ * and read as zero each time the device is mapped with no mapping left:
+ * what an earlier mapping put there is gone. read(2) stops at the size.
+ * 5000 bytes map as 8192 with 4 KiB pages, as one page with larger ones.
+ */
+TEST_F(mem, mmap_tail_past_the_size_reads_zero_when_mapped_again)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t size = 5000;
+	size_t len = (size + page - 1) & ~(page - 1);
+	uint8_t *buf = malloc(size), *map;
+	char c;
+
+	ASSERT_NONNULL(buf);
+	/* Succeeds only while nothing maps the device. */
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	pattern_fill(buf, size, 33, 0);
+	ASSERT_EQ((ssize_t)size, pwrite(self->fd, buf, size, 0));
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap %zu: %s", len, strerror(errno));
+	EXPECT_TRUE(all_are(map + size, 0, len - size));
+	memset(map + size, 0xff, len - size);
+	ASSERT_EQ((off_t)size, lseek(self->fd, size, SEEK_SET));
+	ASSERT_EQ(0, read(self->fd, &c, 1));
+	ASSERT_EQ(0, munmap(map, len));
+
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap %zu: %s", len, strerror(errno));
+	EXPECT_TRUE(all_are(map + size, 0, len - size))
+		TH_LOG("the bytes past the size kept what the last mapping wrote");
+	EXPECT_EQ(-1, pattern_diff(map, size, 33, 0));
+	ASSERT_EQ(0, munmap(map, len));
+	ASSERT_EQ((off_t)size, lseek(self->fd, size, SEEK_SET));
+	ASSERT_EQ(0, read(self->fd, &c, 1));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+	free(buf);
 }
 
 /* --- FIFO devices --------------------------------------------------- */
@@ -1400,12 +1622,11 @@ TEST_F(fifo, poll_reports_only_the_open_mode)
  * per round, so that one wake-up, and no later one, must end the poll:
  * three rounds in four it first waits until the poller is asleep, the
  * fourth it races with the poller going to sleep. A timeout is only a hang
- * detector: if the FIFO turns out ready after one, the wake-up was lost.
+ * detector (POLL_HANG_MS): if the FIFO turns out ready after one, the
+ * wake-up was lost.
  * For a writer, ready means room for an atomic write, PIPE_BUF bytes: the
  * peer's one read frees at least that much.
  */
-#define POLL_HANG_MS	5000
-
 enum poll_kind { POLL_WRITER, EPOLL_WRITER, POLL_READER };
 
 static long poll_rounds(void)
@@ -1543,8 +1764,7 @@ static void poll_blocking_rounds(struct __test_metadata *_metadata,
 		break;
 	}
 	close(go[1]);
-	kill(peer, SIGKILL);
-	reap(peer);
+	kill_all(&peer, 1);
 	if (ep >= 0)
 		close(ep);
 	close(fd);
@@ -1686,8 +1906,7 @@ TEST_F(fifo, blocking_write_larger_than_fifo_completes)
 	ASSERT_EQ(before.bytes_written + len, after.bytes_written);
 	/* One write(2) counts once, however many times it blocked. */
 	ASSERT_EQ(before.writes + 1, after.writes);
-	kill(pid, SIGKILL);
-	reap(pid);
+	kill_all(&pid, 1);
 	free(big);
 }
 
@@ -1906,6 +2125,94 @@ TEST_F(fifo, splice_with_an_offset_fails_einval)
 	close(p[1]);
 }
 
+/*
+ * splice(2) on a FIFO opened O_NONBLOCK fails with EAGAIN where read(2)
+ * or write(2) would: from an empty FIFO, into a full one. Nothing moves,
+ * and nothing waits: a splice that waited would hang until the harness's
+ * timeout.
+ */
+TEST_F(fifo, nonblocking_splice_empty_or_full_fails_eagain)
+{
+	struct acme_stats before, after;
+	char buf[16] = {};
+	int p[2], queued = -1;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(-1, splice(self->fd, NULL, p[1], NULL, 16, 0));
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, ioctl(p[0], FIONREAD, &queued));
+	ASSERT_EQ(0, queued);
+
+	ASSERT_EQ((long)self->size, fill(self->fd));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+	ASSERT_EQ(5, write(p[1], "spare", 5));
+	ASSERT_EQ(-1, splice(p[0], NULL, self->fd, NULL, 5, 0));
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
+	ASSERT_EQ(before.bytes_written, after.bytes_written);
+	/* The bytes stay in the pipe. */
+	ASSERT_EQ(5, read(p[0], buf, sizeof(buf)));
+	ASSERT_STREQ("spare", buf);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* sendfile(2) into a FIFO queues the bytes, after those before them. */
+TEST_F(fifo, sendfile_from_a_memfd_queues_the_bytes)
+{
+	uint8_t src[5000], got[5008];
+	off_t off = 0;
+	int in;
+
+	ASSERT_LE(sizeof(got), self->size);
+	pattern_fill(src, sizeof(src), 34, 0);
+	in = memfd_holding(src, sizeof(src));
+	ASSERT_LE(0, in) TH_LOG("memfd: %s", strerror(errno));
+	ASSERT_EQ(4, write(self->fd, "head", 4));
+	ASSERT_EQ((ssize_t)sizeof(src), sendfile(self->fd, in, &off, sizeof(src)));
+	ASSERT_EQ((off_t)sizeof(src), off);
+	ASSERT_EQ(4, write(self->fd, "tail", 4));
+	ASSERT_EQ((ssize_t)sizeof(got), read(self->fd, got, sizeof(got)));
+	ASSERT_EQ(0, memcmp(got, "head", 4));
+	ASSERT_EQ(0, memcmp(got + 4, src, sizeof(src)));
+	ASSERT_EQ(0, memcmp(got + 4 + sizeof(src), "tail", 4));
+	close(in);
+}
+
+/*
+ * sendfile(2) from a FIFO: into a pipe it moves what is queued, as
+ * splice(2) does, and from the empty FIFO opened O_NONBLOCK fails with
+ * EAGAIN; into a regular file the VFS refuses it with EINVAL, since it
+ * needs a seekable source (splice_direct_to_actor()), which a stream is not.
+ */
+TEST_F(fifo, sendfile_to_a_pipe_moves_what_is_queued)
+{
+	uint8_t src[3000], got[3000];
+	int out, p[2];
+	char c;
+
+	ASSERT_LE(sizeof(src), self->size);
+	pattern_fill(src, sizeof(src), 35, 0);
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ((ssize_t)sizeof(src), write(self->fd, src, sizeof(src)));
+	ASSERT_EQ((ssize_t)sizeof(src), sendfile(p[1], self->fd, NULL, sizeof(src)));
+	ASSERT_EQ((ssize_t)sizeof(got), read(p[0], got, sizeof(got)));
+	ASSERT_EQ(0, memcmp(src, got, sizeof(src)));
+	ASSERT_EQ(-1, read(self->fd, &c, 1));
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_EQ(-1, sendfile(p[1], self->fd, NULL, sizeof(src)));
+	ASSERT_EQ(EAGAIN, errno);
+
+	out = memfd_create("acme-test", 0);
+	ASSERT_LE(0, out) TH_LOG("memfd: %s", strerror(errno));
+	ASSERT_EQ(1, write(self->fd, "x", 1));
+	ASSERT_EQ(-1, sendfile(out, self->fd, NULL, 1));
+	ASSERT_EQ(EINVAL, errno);
+	close(out);
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST_F(fifo, mmap_fails_enodev)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -2063,13 +2370,21 @@ TEST_F(fifo, blocking_atomic_write_waits_for_room_for_all_of_it)
 	EXPECT_EQ(before.bytes_written, now.bytes_written);
 
 	/*
-	 * 1100 bytes free: still too few. Leave it time to wake up and look,
-	 * then it must be asleep again, still having queued nothing.
+	 * 1100 bytes free: still too few. read(2) wakes the writer before it
+	 * returns, and a woken task shows as running in /proc until it sleeps
+	 * again, so wait_until_sleeping() waits for the writer to look at
+	 * the room and go back to sleep, with no fixed delay; it must have
+	 * queued nothing. A writer that wrongly went on either queued part
+	 * of its record, which the counters show, or returned and never
+	 * sleeps again. The short sleep and second look after that are for a
+	 * writer woken wrongly and late, not by read(2) itself: it would be
+	 * running (or gone) by then, or have queued something.
 	 */
 	EXPECT_EQ(1000, read(self->fd, buf, 1000));
-	sleep_ms(100);
 	wait_until_sleeping(pid);
 	EXPECT_EQ(1, is_sleeping(pid));
+	sleep_ms(20);
+	EXPECT_EQ(1, is_sleeping(pid)) TH_LOG("the writer woke with 1100 bytes free");
 	EXPECT_EQ(0, acme_get_stats(self->fd, &now));
 	EXPECT_EQ(before.bytes_written, now.bytes_written);
 
@@ -2138,6 +2453,9 @@ TEST_F(fifo, atomic_write_from_a_faulting_buffer_queues_nothing)
 	struct acme_stats before, after;
 	char *two, c;
 
+	/* A 3000-byte write is atomic only in a capacity of PIPE_BUF or more. */
+	ASSERT_LE(PIPE_BUF, self->size) TH_LOG("fifo_size=%llu is too small for this test",
+					       (unsigned long long)self->size);
 	two = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(two != MAP_FAILED);
@@ -2328,18 +2646,22 @@ static void fifo_resizer(const char *path, struct stress *st)
 	_exit(0);
 }
 
-/* How long the stress watchdog waits past the planned end. */
-#define STRESS_GRACE_MS	10000
-
 /*
  * Wait for @n children until @deadline (now_ms()); kill the ones still
- * running then. Returns how many failed or had to be killed.
+ * running then. Returns how many failed or had to be killed. A pid <= 0,
+ * a failed fork(2) that the caller reports, is skipped (see reap()).
  */
 static int wait_all_by(pid_t *pids, int n, long long deadline)
 {
 	bool done[STRESS_K + 1] = {};
 	int i, status, left = n, bad = 0;
 
+	for (i = 0; i < n; i++) {
+		if (pids[i] <= 0) {
+			done[i] = true;
+			left--;
+		}
+	}
 	while (left) {
 		bool late = now_ms() > deadline;
 
@@ -2361,11 +2683,14 @@ static int wait_all_by(pid_t *pids, int n, long long deadline)
 	return bad;
 }
 
+/* Wait for @n children; how many failed. A pid <= 0 is skipped. */
 static int wait_all(pid_t *pids, int n)
 {
 	int i, status, bad = 0;
 
 	for (i = 0; i < n; i++) {
+		if (pids[i] <= 0)
+			continue;
 		if (waitpid(pids[i], &status, 0) != pids[i] ||
 		    !WIFEXITED(status) || WEXITSTATUS(status))
 			bad++;
@@ -2420,22 +2745,30 @@ static void fifo_stress(struct __test_metadata *_metadata, bool resize)
 	ASSERT_NONNULL(st);
 	for (i = 0; i < STRESS_K * STRESS_K; i++)
 		st->seen[i / STRESS_K][i % STRESS_K].last = -1;
-	for (i = 0; i < STRESS_K; i++) {
+	/* On a failed fork(2), kill the children forked before it. */
+	for (i = 0; i < STRESS_K + resize; i++) {
 		others[nothers] = fork();
-		if (!others[nothers])
-			fifo_reader(fifo_path(), st, i);
-		nothers++;
-	}
-	if (resize) {
-		others[nothers] = fork();
-		if (!others[nothers])
-			fifo_resizer(fifo_path(), st);
+		if (!others[nothers]) {
+			if (i < STRESS_K)
+				fifo_reader(fifo_path(), st, i);
+			else
+				fifo_resizer(fifo_path(), st);
+		}
+		if (others[nothers] < 0) {
+			kill_all(others, nothers);
+			ASSERT_LE(0, others[nothers]) TH_LOG("fork: %s", strerror(errno));
+		}
 		nothers++;
 	}
 	for (i = 0; i < STRESS_K; i++) {
 		writers[i] = fork();
 		if (!writers[i])
 			fifo_writer(fifo_path(), st, i, ms);
+		if (writers[i] < 0) {
+			kill_all(writers, i);
+			kill_all(others, nothers);
+			ASSERT_LE(0, writers[i]) TH_LOG("fork: %s", strerror(errno));
+		}
 	}
 	/*
 	 * The watchdog: a lost wake-up leaves readers asleep on a full FIFO
@@ -2445,7 +2778,8 @@ static void fifo_stress(struct __test_metadata *_metadata, bool resize)
 		TH_LOG("writers stuck: a lost wake-up?");
 	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < STRESS_K; i++)
-		kill(others[i], SIGUSR1);
+		if (others[i] > 0)
+			kill(others[i], SIGUSR1);
 	EXPECT_EQ(0, wait_all_by(others, nothers, now_ms() + STRESS_GRACE_MS))
 		TH_LOG("readers stuck: a lost wake-up?");
 
@@ -2553,6 +2887,10 @@ static void atomic_writers(struct __test_metadata *_metadata, int fd,
 		pids[i] = fork();
 		if (!pids[i])
 			atomic_writer(len, i, n);
+		if (pids[i] < 0) {
+			kill_all(pids, i);
+			ASSERT_LE(0, pids[i]) TH_LOG("fork: %s", strerror(errno));
+		}
 	}
 	while (records < total) {
 		got = read(fd, stream + have, rsize);
@@ -2704,11 +3042,17 @@ static void mem_stress(struct __test_metadata *_metadata, uint64_t size,
 		resizer = fork();
 		if (!resizer)
 			mem_resizer(mem_path(), st, size);
+		ASSERT_LE(0, resizer) TH_LOG("fork: %s", strerror(errno));
 	}
 	for (i = 0; i < STRESS_K; i++) {
 		workers[i] = fork();
 		if (!workers[i])
 			mem_worker(mem_path(), st, i, stress_ms());
+		if (workers[i] < 0) {
+			kill_all(workers, i);
+			kill_all(&resizer, 1);
+			ASSERT_LE(0, workers[i]) TH_LOG("fork: %s", strerror(errno));
+		}
 	}
 	EXPECT_EQ(0, wait_all(workers, STRESS_K));
 	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
@@ -2765,7 +3109,7 @@ enum bad_op {
 	OP_WRITEV,
 	OP_SPLICE_IN,		/* device to pipe */
 	OP_SPLICE_OUT,		/* pipe, holding @count bytes, to device */
-	OP_MMAP,		/* PROT_READ | PROT_WRITE, MAP_SHARED */
+	OP_MMAP,		/* PROT_READ | PROT_WRITE, MAP_SHARED; see @map_* */
 };
 
 enum bad_ptr {
@@ -2826,6 +3170,7 @@ FIXTURE_VARIANT(bad) {
 	bool splice_off;	/* OP_SPLICE_*: the device's offset is @pos */
 	bool count_plus_size;	/* add the device's size to @count */
 	bool map_private;	/* OP_MMAP: MAP_PRIVATE instead */
+	bool map_read_only;	/* OP_MMAP: PROT_READ only */
 	long long ret;
 	bool plus_size;
 	int err;
@@ -3004,7 +3349,8 @@ TEST_F(bad, call)
 			     variant->splice_off ? &off : NULL, count, 0);
 		break;
 	case OP_MMAP:
-		map = mmap(NULL, count, PROT_READ | PROT_WRITE,
+		map = mmap(NULL, count, variant->map_read_only ? PROT_READ :
+			   PROT_READ | PROT_WRITE,
 			   variant->map_private ? MAP_PRIVATE : MAP_SHARED,
 			   self->fd, pos);
 		got = map == MAP_FAILED ? -1 : 0;
@@ -3368,6 +3714,12 @@ FIXTURE_VARIANT_ADD(bad, vfs_mem_mmap_writable_shared_read_only_eacces) {
 	.op = OP_MMAP, .rdonly = true, .count = 4096, .err = EACCES,
 };
 
+/* do_mmap() clears VM_SHARED for a read-only file; VM_MAYSHARE stays. */
+FIXTURE_VARIANT_ADD(bad, mem_mmap_readable_shared_read_only_works) {
+	.op = OP_MMAP, .rdonly = true, .map_read_only = true, .count = 4096,
+	.ret = 0,
+};
+
 /* FIFO device. */
 FIXTURE_VARIANT_ADD(bad, fifo_read_null_efault) {
 	.fifo = true, .prep = PREP_ONE_BYTE, .op = OP_READ, .ptr = PTR_NULL,
@@ -3509,6 +3861,16 @@ FIXTURE_VARIANT_ADD(bad, fifo_splice_out_returns_the_count) {
 FIXTURE_VARIANT_ADD(bad, vfs_fifo_splice_out_offset_einval) {
 	.fifo = true, .op = OP_SPLICE_OUT, .splice_off = true, .count = 16,
 	.err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(bad, fifo_nonblocking_splice_in_empty_eagain) {
+	.fifo = true, .nonblock = true, .op = OP_SPLICE_IN, .count = 16,
+	.err = EAGAIN,
+};
+
+FIXTURE_VARIANT_ADD(bad, fifo_nonblocking_splice_out_full_eagain) {
+	.fifo = true, .nonblock = true, .prep = PREP_FULL, .op = OP_SPLICE_OUT,
+	.count = 16, .err = EAGAIN,
 };
 
 /* FIFOs have no mmap file operation. */
