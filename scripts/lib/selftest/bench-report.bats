@@ -2,10 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # scripts/lib/bench-report.py on a sample of acme-bench's output
-# (data/acme-bench.tsv, the run of README.md's Performance section, with
-# made-up placeholder rows for splice, sendfile and mmap, which that run
-# predates): the Markdown page as it was, and the same SVG chart from two
-# runs.
+# (data/acme-bench.tsv, a run of scripts/bench on Linux 6.12.117 under
+# TCG, with every row): the Markdown page as it was, and the same SVG chart
+# from two runs.
 
 load helpers
 
