@@ -660,7 +660,15 @@ static const char *tmp_setup(void)
 	return path;
 }
 
-static void bench_mem(const char *tmp)
+/*
+ * The memory device against the tmpfs file @tmp, with @fn, for reads and
+ * then writes at 4 and 64 KiB: figures @acme[wr] and @peer[wr], ratio
+ * @ratio[wr]; the read and write ratios at 64 KiB have @target.
+ */
+static void bench_mem_pairs(double (*fn)(const struct meas *m),
+			    const char *tmp, const char *const acme[2],
+			    const char *const peer[2],
+			    const char *const ratio[2], const char *target)
 {
 	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
 	unsigned int i, wr;
@@ -668,28 +676,32 @@ static void bench_mem(const char *tmp)
 	for (wr = 0; wr < 2; wr++) {
 		for (i = 0; i < ARRAY_SIZE(chunks); i++) {
 			struct meas ma = {
-				.fn = meas_seq, .chunk = chunks[i],
+				.fn = fn, .chunk = chunks[i],
 				.path = mem_path, .wr = wr,
 			};
 			struct meas mb = {
-				.fn = meas_seq, .chunk = chunks[i],
+				.fn = fn, .chunk = chunks[i],
 				.path = tmp, .wr = wr,
 			};
-			struct fig a = {
-				.name = wr ? "acme-mem-write" : "acme-mem-read",
-				.chunk = chunks[i],
-			};
-			struct fig b = {
-				.name = wr ? "tmpfs-write" : "tmpfs-read",
-				.chunk = chunks[i],
-			};
+			struct fig a = { .name = acme[wr], .chunk = chunks[i] };
+			struct fig b = { .name = peer[wr], .chunk = chunks[i] };
 
 			measure_pair(&a, &ma, &b, &mb);
-			print_ratio(wr ? "mem/tmpfs write" : "mem/tmpfs read",
-				    chunks[i], a.median / b.median,
-				    chunks[i] == 64 * KIB ? ">=1.00" : "-");
+			print_ratio(ratio[wr], chunks[i], a.median / b.median,
+				    chunks[i] == 64 * KIB ? target : "-");
 		}
 	}
+}
+
+static void bench_mem(const char *tmp)
+{
+	static const char *const acme[2] = { "acme-mem-read", "acme-mem-write" };
+	static const char *const peer[2] = { "tmpfs-read", "tmpfs-write" };
+	static const char *const ratio[2] = {
+		"mem/tmpfs read", "mem/tmpfs write",
+	};
+
+	bench_mem_pairs(meas_seq, tmp, acme, peer, ratio, ">=1.00");
 }
 
 /*
@@ -757,38 +769,18 @@ static void bench_sendfile(const char *tmp)
 
 static void bench_mmap(const char *tmp)
 {
-	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
-	unsigned int i, wr;
+	static const char *const acme[2] = {
+		"acme-mem-mmap-read", "acme-mem-mmap-write",
+	};
+	static const char *const peer[2] = {
+		"tmpfs-mmap-read", "tmpfs-mmap-write",
+	};
+	static const char *const ratio[2] = {
+		"mem/tmpfs mmap read", "mem/tmpfs mmap write",
+	};
 
-	if (!mem_can_mmap())
-		return;
-	for (wr = 0; wr < 2; wr++) {
-		for (i = 0; i < ARRAY_SIZE(chunks); i++) {
-			struct meas ma = {
-				.fn = meas_mmap, .chunk = chunks[i],
-				.path = mem_path, .wr = wr,
-			};
-			struct meas mb = {
-				.fn = meas_mmap, .chunk = chunks[i],
-				.path = tmp, .wr = wr,
-			};
-			struct fig a = {
-				.name = wr ? "acme-mem-mmap-write" :
-					     "acme-mem-mmap-read",
-				.chunk = chunks[i],
-			};
-			struct fig b = {
-				.name = wr ? "tmpfs-mmap-write" :
-					     "tmpfs-mmap-read",
-				.chunk = chunks[i],
-			};
-
-			measure_pair(&a, &ma, &b, &mb);
-			print_ratio(wr ? "mem/tmpfs mmap write" :
-					 "mem/tmpfs mmap read",
-				    chunks[i], a.median / b.median, "-");
-		}
-	}
+	if (mem_can_mmap())
+		bench_mem_pairs(meas_mmap, tmp, acme, peer, ratio, "-");
 }
 
 static void bench_limits(void)
