@@ -9,7 +9,9 @@
 # with `quilt push -a`, `git am` or `patch -p1` (no fuzz), then checks that
 # every file under drivers/, include/, Documentation/ and tools/ of this
 # repository is identical in the patched tree (the sources and the patches
-# have not drifted apart). With quilt it also checks that `quilt pop -a`
+# have not drifted apart); for a series with backports (series-6.1), the
+# files they edit are compared with the edits applied
+# (scripts/mkpatches --sources-for). With quilt it also checks that `quilt pop -a`
 # gives the pristine tree back.
 #
 # The pristine tree is kept as a git repository in
@@ -71,15 +73,29 @@ apply() {
 	esac
 }
 
-# compare TREE - the repository's sources equal the patched tree's files.
+# expected KVER DIR - write into DIR the files that the series of KVER
+# gives differently from the sources (the edits of its backports).
+expected() {
+	local kver="$1" dir="$2"
+	[[ "$(basename "$(series_file "$kver")")" != series ]] || return 0
+	"$ACME_ROOT/scripts/mkpatches" --sources-for "$kver" --out "$dir"
+}
+
+# compare TREE KVER - the repository's sources, with the backport edits of
+# KVER's series, equal the patched tree's files.
 compare() {
-	local tree="$1" f bad=0
+	local tree="$1" kver="$2" f want bad=0 over
+	over="$(mktemp -d)"
+	expected "$kver" "$over" || { rm -rf "$over"; return 1; }
 	while read -r f; do
-		if ! cmp -s "$ACME_ROOT/$f" "$tree/$f"; then
+		want="$ACME_ROOT/$f"
+		[[ ! -e "$over/$f" ]] || want="$over/$f"
+		if ! cmp -s "$want" "$tree/$f"; then
 			log "drift: $f differs between the sources and the patched tree"
 			bad=1
 		fi
 	done < <(cd "$ACME_ROOT" && find drivers include Documentation tools -type f | sort)
+	rm -rf "$over"
 	return "$bad"
 }
 
@@ -97,7 +113,7 @@ main() {
 		reset_tree "$tree"
 		die "the series does not apply to Linux $kver with $method"
 	fi
-	if ! compare "$tree"; then
+	if ! compare "$tree" "$kver"; then
 		reset_tree "$tree"
 		die "the patched tree differs from the sources: run scripts/mkpatches"
 	fi
