@@ -34,8 +34,9 @@
  *	read(fd, buf, 5);
  *	ioctl(fd, ACME_IOC_GET_SIZE, &size);
  *
- * Every device has its own lock and buffer; nothing on the data path is
- * shared between devices.
+ * Every device has its own locks and buffer; nothing on the data path is
+ * shared between devices. A FIFO's readers and its writers take different
+ * locks, so that a reader and a writer copy at the same time.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -102,7 +103,13 @@ enum acme_kind {
  * @cdev: character device of this minor; an open file holds it, and through
  *	cdev_set_parent() it holds @dev
  * @kind: memory or FIFO device
- * @lock: serializes the data, its size and @stats; held across user copies
+ * @lock: serializes the users of a memory device; for a FIFO, its readers
+ *	(@fifo's tail, the read counters of @stats). Held across user copies.
+ * @write_lock: serializes the writers of a FIFO (@fifo's head, the write
+ *	counters of @stats); unused by a memory device. Held across user
+ *	copies. What needs the whole device (a resize, ACME_IOC_CLEAR,
+ *	ACME_IOC_GET_STATS) takes @lock, then @write_lock; either is enough
+ *	to read the size.
  * @map_lock: serializes mmap(2) of @buf with a resize; taken inside @lock
  *	and inside the caller's mmap_lock, so never held across a user copy
  * @mappings: mappings of @buf: VMAs made by mmap(2), fork(2) or a split
@@ -119,7 +126,8 @@ struct acme_dev {
 	struct device dev;
 	struct cdev cdev;
 	enum acme_kind kind;
-	struct mutex lock;	/* serializes data, size and stats */
+	struct mutex lock;	/* memory device; FIFO readers */
+	struct mutex write_lock; /* FIFO writers */
 	struct mutex map_lock;	/* serializes mmap with resize */
 	atomic_t mappings;
 	u8 *buf;
@@ -148,7 +156,7 @@ static void acme_count_read(struct acme_dev *adev, ssize_t n)
 	}
 }
 
-/* Count a write(2) that moved @n bytes; called with adev->lock held. */
+/* Count a write(2) of a memory device; called with adev->lock held. */
 static void acme_count_write(struct acme_dev *adev, ssize_t n)
 {
 	if (n > 0) {
@@ -205,7 +213,7 @@ static bool acme_fifo_peek_room(struct acme_dev *adev, size_t need)
 	return len <= size && size - len >= min_t(size_t, need, size);
 }
 
-/* Capacity in bytes: buffer size or FIFO size. Called with adev->lock held. */
+/* Capacity: buffer size or FIFO size. Called with either lock held. */
 static size_t acme_capacity(struct acme_dev *adev)
 {
 	return adev->kind == ACME_MEM ? adev->size : acme_ring_size(&adev->fifo);
@@ -219,15 +227,37 @@ static bool acme_nowait(struct kiocb *iocb)
 }
 
 /*
- * Take the device lock for a FIFO call. IOCB_NOWAIT (io_uring's first,
- * non-blocking attempt on a pollable file) must not sleep even for the
- * lock: -EAGAIN, and io_uring retries from a worker. Else interruptibly.
+ * Take @lock, the readers' or the writers' lock, for a FIFO call.
+ * IOCB_NOWAIT (io_uring's first, non-blocking attempt on a pollable file)
+ * must not sleep even for the lock: -EAGAIN, and io_uring retries from a
+ * worker. Else interruptibly.
  */
-static int acme_fifo_lock(struct acme_dev *adev, struct kiocb *iocb)
+static int acme_fifo_lock(struct mutex *lock, struct kiocb *iocb)
 {
 	if (iocb->ki_flags & IOCB_NOWAIT)
-		return mutex_trylock(&adev->lock) ? 0 : -EAGAIN;
-	return mutex_lock_interruptible(&adev->lock) ? -ERESTARTSYS : 0;
+		return mutex_trylock(lock) ? 0 : -EAGAIN;
+	return mutex_lock_interruptible(lock) ? -ERESTARTSYS : 0;
+}
+
+/*
+ * Stop the readers and the writers of a device, for what changes or reads
+ * the whole of it: @lock, then @write_lock, interruptibly.
+ */
+static int acme_lock_all(struct acme_dev *adev)
+{
+	if (mutex_lock_interruptible(&adev->lock))
+		return -ERESTARTSYS;
+	if (mutex_lock_interruptible(&adev->write_lock)) {
+		mutex_unlock(&adev->lock);
+		return -ERESTARTSYS;
+	}
+	return 0;
+}
+
+static void acme_unlock_all(struct acme_dev *adev)
+{
+	mutex_unlock(&adev->write_lock);
+	mutex_unlock(&adev->lock);
 }
 
 /* open: remember the device; the position starts at 0. */
@@ -370,7 +400,8 @@ static int acme_fifo_open(struct inode *inode, struct file *file)
  * read_iter: wait for data unless O_NONBLOCK, then take what is queued, up
  * to the size of @to. Like a pipe, it does not wait for @to to fill. Unlike
  * a pipe, it waits even when no writer has the device open: the queue
- * outlives its openers, so there is no end of file.
+ * outlives its openers, so there is no end of file. Readers serialize on
+ * lock; writers do not take it.
  */
 static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
@@ -382,7 +413,7 @@ static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		return 0;
 
 	for (;;) {
-		ret = acme_fifo_lock(adev, iocb);
+		ret = acme_fifo_lock(&adev->lock, iocb);
 		if (ret)
 			return ret;
 		if (acme_ring_len(&adev->fifo))
@@ -421,6 +452,10 @@ static int acme_fifo_wait_room(struct acme_dev *adev, size_t need)
  * queued and it fails with -EFAULT. A larger write queues what fits and
  * waits for room for the rest, so it may be split. A signal or a fault part
  * way through it returns the bytes already queued.
+ *
+ * Writers serialize on write_lock and readers on lock, so a writer copies
+ * while a reader copies (acme_ring.h). The room a writer finds can only
+ * grow until it queues, so an atomic write that fits stays whole.
  */
 static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -433,7 +468,7 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		size_t need, n, copied;
 		bool atomic;
 
-		ret = acme_fifo_lock(adev, iocb);
+		ret = acme_fifo_lock(&adev->write_lock, iocb);
 		if (ret)
 			break;
 		/*
@@ -445,7 +480,7 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 						 acme_ring_size(ring));
 		need = atomic ? count : 1;
 		if (acme_ring_free(ring) < need) {
-			mutex_unlock(&adev->lock);
+			mutex_unlock(&adev->write_lock);
 			if (acme_nowait(iocb)) {
 				ret = -EAGAIN;
 				break;
@@ -468,7 +503,7 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		adev->stats.bytes_written += copied;
 		if (copied && !done)
 			adev->stats.writes++;
-		mutex_unlock(&adev->lock);
+		mutex_unlock(&adev->write_lock);
 
 		if (copied)
 			acme_wake(&adev->readq, EPOLLIN | EPOLLRDNORM);
@@ -536,7 +571,7 @@ static int acme_mem_resize(struct acme_dev *adev, u64 size)
 	if (!buf)
 		return -ENOMEM;
 
-	if (mutex_lock_interruptible(&adev->lock)) {
+	if (acme_lock_all(adev)) {
 		vfree(buf);
 		return -ERESTARTSYS;
 	}
@@ -550,7 +585,7 @@ static int acme_mem_resize(struct acme_dev *adev, u64 size)
 		WRITE_ONCE(adev->size, size);
 	}
 	mutex_unlock(&adev->map_lock);
-	mutex_unlock(&adev->lock);
+	acme_unlock_all(adev);
 
 	vfree(buf);
 	return ret;
@@ -573,15 +608,16 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 	if (ret)
 		return ret;
 
-	if (mutex_lock_interruptible(&adev->lock)) {
+	if (acme_lock_all(adev)) {
 		kvfree(fifo.data);
 		return -ERESTARTSYS;
 	}
 	/*
-	 * Publish the new, empty ring field by field, for the lockless peeks
-	 * of waiters and poll: they may see a mix of the old and the new ring,
-	 * both empty, so empty, or, mid-way, anything, which the wake-up below
-	 * corrects. Nobody else touches the data without the lock.
+	 * With no reader and no writer inside, publish the new, empty ring
+	 * field by field, for the lockless peeks of waiters and poll: they may
+	 * see a mix of the old and the new ring, both empty, so empty, or,
+	 * mid-way, anything, which the wake-up below corrects. Readers and
+	 * writers touch the data only under their lock.
 	 */
 	if (!acme_ring_len(&adev->fifo)) {
 		swap(adev->fifo.data, fifo.data);
@@ -590,7 +626,7 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 	} else {
 		ret = -EBUSY;
 	}
-	mutex_unlock(&adev->lock);
+	acme_unlock_all(adev);
 
 	kvfree(fifo.data);
 	if (!ret)
@@ -646,13 +682,13 @@ static int acme_clear(struct acme_dev *adev, struct file *file,
 	if (args.flags || args.reserved)
 		return -EINVAL;
 
-	if (mutex_lock_interruptible(&adev->lock))
+	if (acme_lock_all(adev))
 		return -ERESTARTSYS;
 	if (adev->kind == ACME_MEM)
 		memset(adev->buf, 0, adev->size);
 	else
 		WRITE_ONCE(adev->fifo.tail, adev->fifo.head);
-	mutex_unlock(&adev->lock);
+	acme_unlock_all(adev);
 
 	if (adev->kind == ACME_FIFO)
 		wake_up_interruptible_poll(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
@@ -668,10 +704,11 @@ static int acme_get_stats(struct acme_dev *adev, struct acme_stats __user *argp)
 	if (stats.flags || memchr_inv(stats.reserved, 0, sizeof(stats.reserved)))
 		return -EINVAL;
 
-	if (mutex_lock_interruptible(&adev->lock))
+	/* Both locks: the reads and the writes counted up to one moment. */
+	if (acme_lock_all(adev))
 		return -ERESTARTSYS;
 	stats = adev->stats;
-	mutex_unlock(&adev->lock);
+	acme_unlock_all(adev);
 
 	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
@@ -746,16 +783,19 @@ static ssize_t kind_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(kind);
 
-/* Read one counter; the lock keeps a 64-bit value whole on 32-bit CPUs. */
-static ssize_t acme_show_counter(struct acme_dev *adev, const u64 *counter,
+/*
+ * Read one counter under @lock, the lock its updates hold, which keeps a
+ * 64-bit value whole on 32-bit CPUs.
+ */
+static ssize_t acme_show_counter(struct mutex *lock, const u64 *counter,
 				 char *buf)
 {
 	u64 n;
 
-	if (mutex_lock_killable(&adev->lock))
+	if (mutex_lock_killable(lock))
 		return -EINTR;
 	n = *counter;
-	mutex_unlock(&adev->lock);
+	mutex_unlock(lock);
 
 	return sysfs_emit(buf, "%llu\n", n);
 }
@@ -765,7 +805,7 @@ static ssize_t bytes_read_show(struct device *dev, struct device_attribute *attr
 {
 	struct acme_dev *adev = to_acme_dev(dev);
 
-	return acme_show_counter(adev, &adev->stats.bytes_read, buf);
+	return acme_show_counter(&adev->lock, &adev->stats.bytes_read, buf);
 }
 static DEVICE_ATTR_RO(bytes_read);
 
@@ -774,7 +814,8 @@ static ssize_t bytes_written_show(struct device *dev,
 {
 	struct acme_dev *adev = to_acme_dev(dev);
 
-	return acme_show_counter(adev, &adev->stats.bytes_written, buf);
+	return acme_show_counter(adev->kind == ACME_FIFO ? &adev->write_lock :
+				 &adev->lock, &adev->stats.bytes_written, buf);
 }
 static DEVICE_ATTR_RO(bytes_written);
 
@@ -795,6 +836,7 @@ static void acme_dev_release(struct device *dev)
 	vfree(adev->buf);
 	kvfree(adev->fifo.data);
 	mutex_destroy(&adev->map_lock);
+	mutex_destroy(&adev->write_lock);
 	mutex_destroy(&adev->lock);
 	kfree(adev);
 }
@@ -823,6 +865,7 @@ static struct acme_dev *__init acme_dev_alloc(enum acme_kind kind,
 
 	adev->kind = kind;
 	mutex_init(&adev->lock);
+	mutex_init(&adev->write_lock);
 	mutex_init(&adev->map_lock);
 	init_waitqueue_head(&adev->readq);
 	init_waitqueue_head(&adev->writeq);

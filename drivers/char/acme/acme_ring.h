@@ -10,10 +10,17 @@
  * must be able to drop a partial copy. Linux 6.1 has neither
  * kfifo_out_linear_ptr() nor an "in" counterpart.
  *
- * The helpers take no lock: the FIFO device serializes them with its
- * mutex. head and tail are stored with WRITE_ONCE() so that the lockless
- * peeks of the wait conditions and poll can READ_ONCE() them. Static
- * inlines, so that the KUnit suite tests them without an export.
+ * One reader and one writer may use a ring at the same time without a
+ * lock between them, as in a kfifo: only the writer stores head and only
+ * the reader stores tail. Each publishes its index with smp_store_release()
+ * after touching the bytes, and reads the other's with smp_load_acquire()
+ * before touching them, so the reader sees the bytes the writer queued
+ * and the writer overwrites only bytes the reader has finished copying
+ * (Documentation/core-api/circular-buffers.rst). Several readers, or
+ * several writers, must be serialized by the caller; anything else that
+ * stores an index, data or mask (emptying or resizing the ring) needs both
+ * sides stopped. Static inlines, so that the KUnit suite tests them
+ * without an export.
  */
 #ifndef _ACME_RING_H
 #define _ACME_RING_H
@@ -22,6 +29,8 @@
 #include <linux/minmax.h>
 #include <linux/types.h>
 #include <linux/uio.h>
+
+#include <asm/barrier.h>
 
 /**
  * struct acme_ring - a byte queue
@@ -42,11 +51,14 @@ static inline unsigned int acme_ring_size(const struct acme_ring *ring)
 	return ring->mask + 1;
 }
 
+/* Bytes queued; exact for the reader, a lower bound for anyone else. */
 static inline unsigned int acme_ring_len(const struct acme_ring *ring)
 {
-	return ring->head - ring->tail;
+	/* Acquire each: pairs with the release that published the other. */
+	return smp_load_acquire(&ring->head) - smp_load_acquire(&ring->tail);
 }
 
+/* Bytes free; exact for the writer, a lower bound for anyone else. */
 static inline unsigned int acme_ring_free(const struct acme_ring *ring)
 {
 	return acme_ring_size(ring) - acme_ring_len(ring);
@@ -58,14 +70,17 @@ static inline unsigned int acme_ring_free(const struct acme_ring *ring)
  * @to: destination
  *
  * Copies as many bytes as @ring holds and @to has room for, in at most two
- * pieces (the buffer wraps), and takes them off the queue.
+ * pieces (the buffer wraps), and takes them off the queue. The reader's
+ * side: the caller serializes it with other readers.
  *
  * Return: the bytes copied and taken, fewer than asked on a fault.
  */
 static inline size_t acme_ring_to_iter(struct acme_ring *ring,
 				       struct iov_iter *to)
 {
-	size_t want = min_t(size_t, acme_ring_len(ring), iov_iter_count(to));
+	/* Acquire: the bytes below head are the writer's finished copies. */
+	unsigned int len = smp_load_acquire(&ring->head) - ring->tail;
+	size_t want = min_t(size_t, len, iov_iter_count(to));
 	unsigned int off = ring->tail & ring->mask;
 	size_t first = min_t(size_t, want, acme_ring_size(ring) - off);
 	size_t copied;
@@ -74,7 +89,8 @@ static inline size_t acme_ring_to_iter(struct acme_ring *ring,
 	if (copied == first && want > first)
 		copied += copy_to_iter(ring->data, want - first, to);
 
-	WRITE_ONCE(ring->tail, ring->tail + copied);
+	/* Release: the copies above are done before the writer reuses them. */
+	smp_store_release(&ring->tail, ring->tail + copied);
 	return copied;
 }
 
@@ -85,7 +101,10 @@ static inline size_t acme_ring_to_iter(struct acme_ring *ring,
  * @from: source
  *
  * Copies in at most two pieces but queues nothing: acme_ring_commit()
- * queues what the caller keeps, so that a partial copy can be dropped.
+ * queues what the caller keeps, so that a partial copy can be dropped. The
+ * writer's side, as is acme_ring_commit(): the caller serializes it with
+ * other writers, and acme_ring_free() read the reader's tail with the
+ * acquire that orders these copies after the reader's.
  *
  * Return: the bytes copied, fewer than @count on a fault.
  */
@@ -106,10 +125,12 @@ static inline size_t acme_ring_from_iter(struct acme_ring *ring, size_t count,
  * acme_ring_commit() - queue bytes that acme_ring_from_iter() copied
  * @ring: the queue
  * @count: bytes to queue, at most what was copied
+ *
  */
 static inline void acme_ring_commit(struct acme_ring *ring, size_t count)
 {
-	WRITE_ONCE(ring->head, ring->head + count);
+	/* Release: the reader that sees the new head sees the bytes below. */
+	smp_store_release(&ring->head, ring->head + count);
 }
 
 #endif /* _ACME_RING_H */

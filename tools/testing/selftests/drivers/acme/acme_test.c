@@ -2505,6 +2505,9 @@ struct stress {
 	uint64_t bad_records;		/* torn or foreign records */
 	uint64_t disorder;		/* per-writer order broken in a reader */
 	uint64_t resizes;		/* resize ioctls that succeeded */
+	uint64_t clears;		/* ACME_IOC_CLEARs that succeeded */
+	uint64_t snapshots;		/* ACME_IOC_GET_STATS calls checked */
+	uint64_t bad_snapshots;		/* of those, inconsistent ones */
 };
 
 static int stopped(struct stress *st)
@@ -2647,13 +2650,62 @@ static void fifo_resizer(const char *path, struct stress *st)
 }
 
 /*
+ * Drop what the FIFO holds every millisecond, while readers take and
+ * writers queue: a clear stops both sides, so the readers still see only
+ * whole records, in order, each at most once.
+ */
+static void fifo_clearer(const char *path, struct stress *st)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0)
+		_exit(1);
+	while (!stopped(st)) {
+		if (acme_clear(fd))
+			_exit(2);
+		st->clears++;
+		sleep_ms(1);
+	}
+	close(fd);
+	_exit(0);
+}
+
+/*
+ * Read the counters as fast as possible while readers and writers run. A
+ * snapshot is taken with both sides stopped, so it never counts a byte as
+ * read before it counts it as written, and no counter goes back.
+ */
+static void fifo_stats_checker(const char *path, struct stress *st)
+{
+	struct acme_stats s, prev = {};
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		_exit(1);
+	while (!stopped(st)) {
+		memset(&s, 0, sizeof(s));
+		if (ioctl(fd, ACME_IOC_GET_STATS, &s))
+			_exit(2);
+		if (s.bytes_read > s.bytes_written ||
+		    s.bytes_read < prev.bytes_read ||
+		    s.bytes_written < prev.bytes_written ||
+		    s.reads < prev.reads || s.writes < prev.writes)
+			st->bad_snapshots++;
+		st->snapshots++;
+		prev = s;
+	}
+	close(fd);
+	_exit(0);
+}
+
+/*
  * Wait for @n children until @deadline (now_ms()); kill the ones still
  * running then. Returns how many failed or had to be killed. A pid <= 0,
  * a failed fork(2) that the caller reports, is skipped (see reap()).
  */
 static int wait_all_by(pid_t *pids, int n, long long deadline)
 {
-	bool done[STRESS_K + 1] = {};
+	bool done[STRESS_K + 2] = {};
 	int i, status, left = n, bad = 0;
 
 	for (i = 0; i < n; i++) {
@@ -2698,8 +2750,12 @@ static int wait_all(pid_t *pids, int n)
 	return bad;
 }
 
-/* Every record of every writer was read once, and in order per reader. */
-static void stress_verdict(struct __test_metadata *_metadata, struct stress *st)
+/*
+ * Every record of every writer was read once, and in order per reader; with
+ * @cleared, at most once, as a clear drops records.
+ */
+static void stress_verdict(struct __test_metadata *_metadata, struct stress *st,
+			   bool cleared)
 {
 	uint64_t total = 0;
 	int w, r;
@@ -2719,25 +2775,50 @@ static void stress_verdict(struct __test_metadata *_metadata, struct stress *st)
 			want_sum += i;
 			want_sq += i * i;
 		}
+		EXPECT_LT(0, n);
+		total += n;
+		if (cleared) {
+			EXPECT_GE(n, count) TH_LOG("writer %d: wrote %llu records, read %llu",
+						   w, (unsigned long long)n,
+						   (unsigned long long)count);
+			continue;
+		}
 		EXPECT_EQ(n, count) TH_LOG("writer %d: wrote %llu records, read %llu",
 					   w, (unsigned long long)n,
 					   (unsigned long long)count);
 		EXPECT_EQ(want_sum, sum);
 		EXPECT_EQ(want_sq, sum_sq);
-		EXPECT_LT(0, n);
-		total += n;
 	}
-	printf("#   %llu records, %llu bytes checked, %llu resizes\n",
+	printf("#   %llu records, %llu bytes checked, %llu resizes, %llu clears, %llu snapshots\n",
 	       (unsigned long long)total,
 	       (unsigned long long)total * sizeof(struct rec),
-	       (unsigned long long)st->resizes);
+	       (unsigned long long)st->resizes, (unsigned long long)st->clears,
+	       (unsigned long long)st->snapshots);
 	fflush(stdout);	/* the harness may end this process with _exit() */
 }
 
-/* Fork writers and readers (and a resizer), let them run, check. */
-static void fifo_stress(struct __test_metadata *_metadata, bool resize)
+/* What runs next to the readers and writers of a FIFO stress test. */
+enum stress_extra {
+	STRESS_NONE,
+	STRESS_RESIZE,		/* a resizer */
+	STRESS_CLEAR,		/* a clearer and a stats checker */
+};
+
+static void fifo_extra(struct stress *st, enum stress_extra extra, int i)
 {
-	pid_t writers[STRESS_K], others[STRESS_K + 1];
+	if (extra == STRESS_RESIZE)
+		fifo_resizer(fifo_path(), st);
+	if (i == 0)
+		fifo_clearer(fifo_path(), st);
+	fifo_stats_checker(fifo_path(), st);
+}
+
+/* Fork writers and readers (and the extras), let them run, check. */
+static void fifo_stress(struct __test_metadata *_metadata,
+			enum stress_extra extra)
+{
+	int nextra = extra == STRESS_CLEAR ? 2 : extra == STRESS_RESIZE;
+	pid_t writers[STRESS_K], others[STRESS_K + 2];
 	struct stress *st = stress_map();
 	long ms = stress_ms();
 	int i, nothers = 0, fd;
@@ -2746,13 +2827,13 @@ static void fifo_stress(struct __test_metadata *_metadata, bool resize)
 	for (i = 0; i < STRESS_K * STRESS_K; i++)
 		st->seen[i / STRESS_K][i % STRESS_K].last = -1;
 	/* On a failed fork(2), kill the children forked before it. */
-	for (i = 0; i < STRESS_K + resize; i++) {
+	for (i = 0; i < STRESS_K + nextra; i++) {
 		others[nothers] = fork();
 		if (!others[nothers]) {
 			if (i < STRESS_K)
 				fifo_reader(fifo_path(), st, i);
 			else
-				fifo_resizer(fifo_path(), st);
+				fifo_extra(st, extra, i - STRESS_K);
 		}
 		if (others[nothers] < 0) {
 			kill_all(others, nothers);
@@ -2789,9 +2870,17 @@ static void fifo_stress(struct __test_metadata *_metadata, bool resize)
 	EXPECT_EQ(-1, read(fd, &i, sizeof(i)));
 	EXPECT_EQ(EAGAIN, errno);
 	close(fd);
-	stress_verdict(_metadata, st);
-	if (resize)
+	stress_verdict(_metadata, st, extra == STRESS_CLEAR);
+	if (extra == STRESS_RESIZE)
 		EXPECT_LT(0, st->resizes);
+	if (extra == STRESS_CLEAR) {
+		EXPECT_LT(0, st->clears);
+		EXPECT_LT(0, st->snapshots);
+		EXPECT_EQ(0, st->bad_snapshots)
+			TH_LOG("%llu of %llu stats snapshots inconsistent",
+			       (unsigned long long)st->bad_snapshots,
+			       (unsigned long long)st->snapshots);
+	}
 	munmap(st, sizeof(*st));
 }
 
@@ -2800,12 +2889,23 @@ static void fifo_stress(struct __test_metadata *_metadata, bool resize)
 
 TEST_F_TIMEOUT(fifo, k_writers_k_readers_lose_nothing, STRESS_TIMEOUT_S)
 {
-	fifo_stress(_metadata, false);
+	fifo_stress(_metadata, STRESS_NONE);
 }
 
 TEST_F_TIMEOUT(fifo, resize_under_load_loses_nothing, STRESS_TIMEOUT_S)
 {
-	fifo_stress(_metadata, true);
+	fifo_stress(_metadata, STRESS_RESIZE);
+}
+
+/*
+ * Readers and writers copy at the same time, under different locks; a
+ * clear and a stats snapshot stop both, so the records stay whole and the
+ * counters consistent.
+ */
+TEST_F_TIMEOUT(fifo, clear_and_stats_under_load_stay_consistent,
+	       STRESS_TIMEOUT_S)
+{
+	fifo_stress(_metadata, STRESS_CLEAR);
 }
 
 /*
