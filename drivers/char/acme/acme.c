@@ -74,6 +74,11 @@
 #define ACME_MAX_SIZE		SZ_16M
 #define ACME_FIFO_MIN		2
 #define ACME_FIFO_MAX		SZ_1M
+/*
+ * A FIFO copy moves at most this many bytes before it publishes them and
+ * wakes the other side, so that a large read and a large write overlap.
+ */
+#define ACME_FIFO_PIECE		SZ_16K
 
 static unsigned int nr_devs = 4;
 module_param(nr_devs, uint, 0444);
@@ -397,6 +402,28 @@ static int acme_fifo_open(struct inode *inode, struct file *file)
 }
 
 /*
+ * Take what is queued into @to, ACME_FIFO_PIECE bytes at a time, waking a
+ * writer waiting for room after each piece: it refills the ring while this
+ * copies the next piece. Called with adev->lock held; returns the bytes
+ * taken, fewer than queued on a fault.
+ */
+static size_t acme_fifo_take(struct acme_dev *adev, struct iov_iter *to)
+{
+	size_t total = 0, left, n;
+
+	do {
+		left = iov_iter_count(to);
+		iov_iter_truncate(to, ACME_FIFO_PIECE);
+		n = acme_ring_to_iter(&adev->fifo, to);
+		iov_iter_reexpand(to, left - n);
+		if (n)
+			acme_wake(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+		total += n;
+	} while (n == ACME_FIFO_PIECE && iov_iter_count(to));
+	return total;
+}
+
+/*
  * read_iter: wait for data unless O_NONBLOCK, then take what is queued, up
  * to the size of @to. Like a pipe, it does not wait for @to to fill. Unlike
  * a pipe, it waits even when no writer has the device open: the queue
@@ -427,14 +454,11 @@ static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 			return -ERESTARTSYS;
 	}
 
-	copied = acme_ring_to_iter(&adev->fifo, to);
+	copied = acme_fifo_take(adev, to);
 	acme_count_read(adev, copied);
 	mutex_unlock(&adev->lock);
 
-	if (!copied)
-		return -EFAULT;
-	acme_wake(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
-	return copied;
+	return copied ?: -EFAULT;
 }
 
 /* Sleep until @need bytes, or the whole capacity if smaller, are free. */
@@ -492,6 +516,8 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		}
 
 		n = min_t(size_t, count - done, acme_ring_free(ring));
+		if (!atomic)
+			n = min_t(size_t, n, ACME_FIFO_PIECE);
 		copied = acme_ring_from_iter(ring, n, from);
 		if (copied < n && atomic) {
 			/* Drop the partial copy, and give its bytes back to @from. */
