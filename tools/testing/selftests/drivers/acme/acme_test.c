@@ -1522,6 +1522,26 @@ TEST_F(fifo, read_returns_what_is_queued)
 	ASSERT_EQ(3, read(self->fd, buf, sizeof(buf)));
 }
 
+/*
+ * One large write and one large read move everything, in order, although
+ * the driver copies in pieces to let a reader and a writer overlap.
+ */
+TEST_F(fifo, large_write_and_read_move_all_in_order)
+{
+	size_t len = self->size + 100, i;
+	unsigned char *out = malloc(len), *in = calloc(1, len);
+
+	ASSERT_NONNULL(out);
+	ASSERT_NONNULL(in);
+	for (i = 0; i < len; i++)
+		out[i] = i % 251;
+	EXPECT_EQ((ssize_t)self->size, write(self->fd, out, len));
+	EXPECT_EQ((ssize_t)self->size, read(self->fd, in, len));
+	EXPECT_EQ(0, memcmp(out, in, self->size));
+	free(in);
+	free(out);
+}
+
 TEST_F(fifo, nonblocking_read_when_empty_fails_eagain)
 {
 	char c;
