@@ -129,7 +129,7 @@
 #define PHASE_ITERS	201
 #define MAX_SET		3
 
-static int runs = 7;
+static int runs = 9;
 static int run_ms = 300;
 static const char *fifo_path = "/dev/acme_fifo0";
 static const char *fifo2_path = "/dev/acme_fifo1";
