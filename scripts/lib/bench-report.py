@@ -296,7 +296,8 @@ def svg(runs, meta, path):
     ticks = [1 / 32, 1 / 8, 0.25, 0.5, 1.0, 2.0, 4.0]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticklabels(["%g\u00d7" % v for v in ticks])
+    ax.set_xticklabels(["%g\u00d7" % v if v >= 0.5 else "1/%d\u00d7" % (1 / v)
+                        for v in ticks])
     for v in ticks:
         ax.axvline(v, color="black" if v == 1.0 else "#cccccc",
                    linewidth=1.0 if v == 1.0 else 0.8, zorder=0)
