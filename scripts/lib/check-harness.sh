@@ -9,7 +9,9 @@
 # and reader of scripts/lib/ktap.sh (under bash and busybox sh, and against
 # the kernel's own parser, kunit.py, when a 6.12 tree is already
 # extracted), opts_parse and opts_none, kver_normalize, the arch tables and
-# arch_load, toolchain_vars, and scripts/lib/bench-report.py on a sample.
+# arch_load, toolchain_vars, scripts/lib/bench-report.py on a sample, and
+# the drift check of the performance guide (the acme-bench results in
+# scripts/README.md against scripts/lib/bench/).
 # Builds and boots nothing; takes a few seconds. Exits with bats' status.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
