@@ -57,6 +57,9 @@
 #                        the guest checks (ARGS go to scripts/lib/boot.sh)
 #   boot_checks BUILD INITRD MODE TIMEOUT [ARGS]  the same for the kernel
 #                        in BUILD
+#   guest_build_dir KVER ACME NOMOD DEBUG ARCH CC KCSAN  the build directory
+#                        of scripts/lib/make-guest.sh for those options
+#   cache_tree KVER      the cache's tree of Linux KVER, the series applied
 #   build_arch BUILD     arm64 or x86_64, from BUILD/.config
 #   kernel_image BUILD   BUILD's bootable image (Image or bzImage)
 #   oot_sources DEST     copy what the out-of-tree build needs to DEST
@@ -756,6 +759,35 @@ guest_initramfs() {
 	local tree="$1" build="$2" out="$3"
 	shift 3
 	guest_image "$build" "$out" --tree "$tree" --build "$build" "$@"
+}
+
+# guest_build_dir KVER ACME NOMOD DEBUG ARCH CC KCSAN - the build directory
+# of scripts/lib/make-guest.sh: $ACME_BUILD when set, else
+# $ACME_CACHE/build/KVER-ACME[-nomod][-ARCH][-CC][-debug][-kcsan] (-ARCH
+# only for arm64, -CC only for clang; ksrc-NAME-ACME... with KSRC set).
+guest_build_dir() {
+	local kver="$1" acme="$2" nomod="$3" debug="$4" arch="$5" cc="$6" kcsan="$7" name
+	if [[ -n "${ACME_BUILD:-}" ]]; then
+		printf '%s\n' "$ACME_BUILD"
+		return
+	fi
+	if [[ -n "${KSRC:-}" ]]; then
+		name="ksrc-$(basename "$KSRC")-$acme"
+	else
+		name="$kver-$acme"
+	fi
+	((nomod)) && name+="-nomod"
+	[[ "$arch" == x86_64 ]] || name+="-$arch"
+	[[ "$cc" == gcc ]] || name+="-$cc"
+	((debug)) && name+="-debug"
+	((kcsan)) && name+="-kcsan"
+	printf '%s\n' "$ACME_CACHE/build/$name"
+}
+
+# cache_tree KVER - the cache's copy of Linux KVER that
+# scripts/lib/prepare-tree.sh applies the series to.
+cache_tree() {
+	printf '%s\n' "$ACME_CACHE/tree/linux-$1"
 }
 
 # build_arch BUILD - the architecture of the kernel in BUILD: arm64 or
