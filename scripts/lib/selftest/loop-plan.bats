@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # scripts/lib/loop-plan.sh: what scripts/loop rebuilds after an edit: the
-# manifest of a checkout, the changes between two, the plan, and the key.
+# manifest of a checkout, the changes between two, the plan, and the key;
+# and common.sh's cc_cached, which leaves unchanged guest programs alone.
 
 load helpers
 
@@ -111,4 +112,43 @@ plan_for() {
 	same "$output" tree
 	run loop_key_diff new old
 	same "$output" tree
+}
+
+@test "cc_cached: a program is rebuilt only when a file it was built from or its command changed" {
+	command -v gcc >/dev/null || skip "no gcc"
+	mkdir -p src out
+	printf '#define GREETING "hi"\n' >src/greeting.h
+	printf '#include <stdio.h>\n#include "greeting.h"\nint main(void) { puts(GREETING); return 0; }\n' >src/prog.c
+	mkprog 'cc_cached "$1" gcc -O2 -o "$1" "${@:2}" && stat -c %.9Y "$1"'
+	run bash "$PROG" out/prog src/prog.c
+	[ "$status" -eq 0 ]
+	local first="$output"
+	[ "$(out/prog)" = hi ]
+	run bash "$PROG" out/prog src/prog.c
+	same "$output" "$first"
+	# a header it includes
+	sleep 0.01
+	printf '#define GREETING "hello"\n' >src/greeting.h
+	run bash "$PROG" out/prog src/prog.c
+	[ "$status" -eq 0 ]
+	[ "$output" != "$first" ]
+	[ "$(out/prog)" = hello ]
+	first="$output"
+	# another command
+	run bash "$PROG" out/prog src/prog.c -Wall
+	[ "$output" != "$first" ]
+	first="$output"
+	# the program removed
+	rm out/prog
+	run bash "$PROG" out/prog src/prog.c -Wall
+	[ "$status" -eq 0 ]
+	[ "$(out/prog)" = hello ]
+	# a failed build leaves no record: the next run builds again
+	printf 'int main(void) { return }\n' >src/bad.c
+	run bash "$PROG" out/bad src/bad.c
+	[ "$status" -ne 0 ]
+	printf 'int main(void) { return 0; }\n' >src/bad.c
+	run bash "$PROG" out/bad src/bad.c
+	[ "$status" -eq 0 ]
+	[ -x out/bad ]
 }
