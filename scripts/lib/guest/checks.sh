@@ -416,17 +416,27 @@ acme_modular() {
 # each one line "selftest: case", then one for the run.
 quick_selftest() {
 	set --
+	named=0
 	for c in $(printf '%s' "${CASES:-$QUICK_CASES}" | tr ',' ' '); do
 		case "$c" in
-		all) ;;
-		*.*) set -- "$@" -r "$c" ;;
-		*) set -- "$@" -f "$c" ;;
+		all) named=-1 ;;
+		*.*)
+			set -- "$@" -r "$c"
+			[ "$named" -lt 0 ] || named=$((named + 1))
+			;;
+		*)
+			set -- "$@" -f "$c"
+			named=-1
+			;;
 		esac
 	done
 	"$SELFTEST" "$@" >/tmp/selftest.out 2>&1
 	rc=$?
 	sed 's/^/    /' /tmp/selftest.out
 	selftest_lines "$SELFTEST" selftest "$rc"
+	# a case renamed or removed in the kselftest must not go unseen
+	[ "$named" -le 0 ] ||
+		check "selftest: the $named cases asked for ran ($cases)" test "$cases" -ge "$named"
 }
 
 # quick_modular / quick_builtin - the quick checks of scripts/loop: load
