@@ -19,6 +19,13 @@
 #   --quiet       do not stream make's output, only progress lines
 #   --headers     also install the uapi headers into BUILD/usr/include (for
 #                 user-space tests), in the same make run
+#   --modules-in DIR
+#                 build only the modules that BUILD/modules.order lists
+#                 under DIR (a kbuild directory such as drivers/char/acme),
+#                 as make's single .ko targets: what changed is compiled,
+#                 modpost and the final link run for those modules, and
+#                 the image is left alone (BUILD must have been built
+#                 whole, with CONFIG_MODULES=y). Prints the modules.
 #   -h, --help    show this help
 #   VAR=value     extra make variables, e.g. W=1, LLVM=1, V=1
 #
@@ -31,11 +38,12 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-TREE="" BUILD="" QUIET=0 HEADERS=0
+TREE="" BUILD="" QUIET=0 HEADERS=0 MODULES_IN=""
 MAKE_VARS=()
 
 parse_args() {
-	opts_parse --tree=TREE --build=BUILD --quiet!QUIET --headers!HEADERS -- "$@"
+	opts_parse --tree=TREE --build=BUILD --quiet!QUIET --headers!HEADERS \
+		--modules-in=MODULES_IN -- "$@"
 	for v in "${OPTS_REST[@]}"; do
 		[[ "$v" == [A-Za-z_]*=* ]] || die "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
 		MAKE_VARS+=("$v")
@@ -96,6 +104,32 @@ build_stamp() {
 	} | sha256sum | cut -d' ' -f1
 }
 
+# restore_order - put back the modules.order of the whole build, which a
+# build of single .ko targets overwrites and then removes.
+restore_order() {
+	[[ -f "$BUILD/modules.order.acme-keep" ]] || return 0
+	mv -f -- "$BUILD/modules.order.acme-keep" "$BUILD/modules.order"
+}
+
+# build_modules_in DIR - the --modules-in build: the modules of DIR only.
+build_modules_in() {
+	local dir="${1%/}" order="$BUILD/modules.order"
+	[[ "$(kconfig_get "$BUILD" MODULES)" == y ]] ||
+		die "--modules-in needs a kernel with CONFIG_MODULES=y ($BUILD/.config)"
+	[[ -s "$order" && -f "$BUILD/vmlinux.o" ]] ||
+		die "no $order or vmlinux.o: build $BUILD whole first"
+	mapfile -t TARGETS < <(sed -n "s|^\($dir/.*\)\.o\$|\1.ko|p" "$order")
+	((${#TARGETS[@]})) || die "$order lists no module under $dir/"
+	# the tree changed under the build: no skip by the stamp of the series
+	rm -f -- "$BUILD/.acme-built"
+	cp -p -- "$order" "$order.acme-keep"
+	trap 'restore_order; _acme_cleanup' EXIT
+	run_make
+	restore_order
+	log "built ${TARGETS[*]} in $(elapsed_since "$T0") s; the image is left as it was"
+	printf '%s\n' "${TARGETS[@]/#/$BUILD/}"
+}
+
 main() {
 	parse_args "$@"
 	check_args
@@ -105,6 +139,12 @@ main() {
 	need_file /usr/include/libelf.h:libelf-dev /usr/include/openssl/ssl.h:libssl-dev
 	T0="$(now)"
 	arch_load "$(build_arch "$BUILD")"
+	if [[ -n "$MODULES_IN" ]]; then
+		((HEADERS == 0)) || die "--modules-in and --headers do not combine"
+		setup_ccache
+		build_modules_in "$MODULES_IN"
+		return 0
+	fi
 	TARGETS=("${ARCH_IMAGE##*/}")
 	((HEADERS == 0)) || TARGETS+=(headers)
 	[[ "$(kconfig_get "$BUILD" MODULES)" == y ]] && TARGETS+=(modules)

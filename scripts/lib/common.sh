@@ -46,6 +46,8 @@
 #   example_source, example_expected  the example program of acme.rst and
 #                        the output the page promises for it
 #   build_example INCDIR OUTDIR  that example, static, with -Werror
+#   cc_cached OUT CC ARGS...  a compiler command that writes OUT, skipped
+#                        when none of the files it read last changed
 #   build_kselftest TREE BUILD  the acme kselftest, the example of acme.rst
 #                        and scripts/lib/guest/failnth.c, static, in
 #                        BUILD/kselftest/drivers/acme/ (cross-compiled for
@@ -57,6 +59,9 @@
 #                        the guest checks (ARGS go to scripts/lib/boot.sh)
 #   boot_checks BUILD INITRD MODE TIMEOUT [ARGS]  the same for the kernel
 #                        in BUILD
+#   guest_build_dir KVER ACME NOMOD DEBUG ARCH CC KCSAN  the build directory
+#                        of scripts/lib/make-guest.sh for those options
+#   cache_tree KVER      the cache's tree of Linux KVER, the series applied
 #   build_arch BUILD     arm64 or x86_64, from BUILD/.config
 #   kernel_image BUILD   BUILD's bootable image (Image or bzImage)
 #   oot_sources DEST     copy what the out-of-tree build needs to DEST
@@ -655,23 +660,62 @@ example_count() {
 # OUTDIR/acme-example-N.expected. The guest runs them in order after a
 # fresh load of the driver.
 build_example() {
-	local inc="$1" out="$2" cc="${3:-gcc}" n k
+	local inc="$1" out="$2" cc="${3:-gcc}" n k f
 	need gcc:gcc
 	mkdir -p -- "$out"
-	rm -f -- "$out"/acme-example-*
 	n="$(example_count)"
 	((n > 0)) || die "no example program in Documentation/misc-devices/acme.rst"
+	# the examples the page no longer has
+	for f in "$out"/acme-example-*; do
+		[[ -e "$f" ]] || continue
+		k="${f##*/acme-example-}"
+		k="${k%%.*}"
+		if [[ ! "$k" =~ ^[0-9]+$ ]] || ((k > n)); then
+			rm -f -- "$f"
+		fi
+	done
 	for ((k = 1; k <= n; k++)); do
-		example_part "$k" src >"$out/acme-example-$k.c"
-		example_part "$k" out >"$out/acme-example-$k.expected"
+		# rewritten only when they change: their programs are then not rebuilt
+		example_part "$k" src >"$out/acme-example-$k.c.new"
+		example_part "$k" out >"$out/acme-example-$k.expected.new"
+		for f in c expected; do
+			if cmp -s -- "$out/acme-example-$k.$f.new" "$out/acme-example-$k.$f"; then
+				rm -f -- "$out/acme-example-$k.$f.new"
+			else
+				mv -f -- "$out/acme-example-$k.$f.new" "$out/acme-example-$k.$f"
+			fi
+		done
 		grep -q '^int main' "$out/acme-example-$k.c" ||
 			die "example $k of Documentation/misc-devices/acme.rst has no main()"
 		[[ -s "$out/acme-example-$k.expected" ]] ||
 			die "example $k of Documentation/misc-devices/acme.rst has no expected output (a block after \"prints::\")"
-		"$cc" -static -O2 -Wall -Wextra -Werror -I"$inc" -o "$out/acme-example-$k" \
-			"$out/acme-example-$k.c" >&2 ||
+		cc_cached "$out/acme-example-$k" "$cc" -static -O2 -Wall -Wextra -Werror -I"$inc" \
+			-o "$out/acme-example-$k" "$out/acme-example-$k.c" >&2 ||
 			die "example $k of Documentation/misc-devices/acme.rst does not build"
 	done
+}
+
+# cc_cached OUT CC ARGS... - run the compiler command CC ARGS..., which
+# writes the program OUT, unless OUT is newer than every file the last run
+# read (the compiler's -MD list) and the command is the same: programs
+# that did not change keep their timestamps, and the initramfs that holds
+# them is not rebuilt. The list and the command are kept in
+# DIR/.cc-cached/ (DIR is OUT's directory).
+cc_cached() {
+	local out="$1" meta cmd dep
+	shift
+	meta="$(dirname -- "$out")/.cc-cached/${out##*/}"
+	cmd="$(printf '%q ' "$@")"
+	if [[ -f "$out" && -f "$meta.d" && "$(cat -- "$meta.cmd" 2>/dev/null)" == "$cmd" ]]; then
+		while read -r dep; do
+			[[ -e "$dep" && ! "$dep" -nt "$out" ]] || break
+		done < <(sed -e 's/^[^:]*://' -e 's/\\$//' "$meta.d" | tr ' ' '\n' | grep .; echo /nonexistent/end)
+		[[ "$dep" != /nonexistent/end ]] || return 0
+	fi
+	mkdir -p -- "${meta%/*}"
+	rm -f -- "$meta.cmd"
+	"$@" -MD -MF "$meta.d" || return
+	printf '%s' "$cmd" >"$meta.cmd"
 }
 
 # build_kselftest TREE BUILD - the acme kselftest of TREE (the series
@@ -705,8 +749,8 @@ build_kselftest() {
 			die "the installed $prog is not a static program: remove $build/kselftest and build again"
 	done
 	build_example "$build/usr/include" "$build/kselftest/drivers/acme" "$cc"
-	"$cc" -static -O2 -Wall -Wextra -Werror -o "$build/kselftest/drivers/acme/failnth" \
-		"$ACME_ROOT/scripts/lib/guest/failnth.c" >&2 ||
+	cc_cached "$build/kselftest/drivers/acme/failnth" "$cc" -static -O2 -Wall -Wextra -Werror \
+		-o "$build/kselftest/drivers/acme/failnth" "$ACME_ROOT/scripts/lib/guest/failnth.c" >&2 ||
 		die "scripts/lib/guest/failnth.c does not build"
 	((ARCH_COMPAT32)) || return 0
 	# The same kselftest as an i386 program, for compat_ioctl and the
@@ -716,7 +760,8 @@ build_kselftest() {
 	libgcc32="$(gcc -m32 -print-libgcc-file-name)"
 	[[ -f "$libgcc32" && -f "$(gcc -m32 -print-file-name=libc.a)" ]] ||
 		apt_install libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev"
-	gcc -m32 -static -O2 -Wall -isystem "$build/usr/include" \
+	cc_cached "$build/kselftest/drivers/acme/acme_test32" \
+		gcc -m32 -static -O2 -Wall -isystem "$build/usr/include" \
 		-o "$build/kselftest/drivers/acme/acme_test32" \
 		"$tree/tools/testing/selftests/drivers/acme/acme_test.c" \
 		>"$build/kselftest/drivers/acme/acme_test32.log" 2>&1 || {
@@ -756,6 +801,35 @@ guest_initramfs() {
 	local tree="$1" build="$2" out="$3"
 	shift 3
 	guest_image "$build" "$out" --tree "$tree" --build "$build" "$@"
+}
+
+# guest_build_dir KVER ACME NOMOD DEBUG ARCH CC KCSAN - the build directory
+# of scripts/lib/make-guest.sh: $ACME_BUILD when set, else
+# $ACME_CACHE/build/KVER-ACME[-nomod][-ARCH][-CC][-debug][-kcsan] (-ARCH
+# only for arm64, -CC only for clang; ksrc-NAME-ACME... with KSRC set).
+guest_build_dir() {
+	local kver="$1" acme="$2" nomod="$3" debug="$4" arch="$5" cc="$6" kcsan="$7" name
+	if [[ -n "${ACME_BUILD:-}" ]]; then
+		printf '%s\n' "$ACME_BUILD"
+		return
+	fi
+	if [[ -n "${KSRC:-}" ]]; then
+		name="ksrc-$(basename "$KSRC")-$acme"
+	else
+		name="$kver-$acme"
+	fi
+	((nomod)) && name+="-nomod"
+	[[ "$arch" == x86_64 ]] || name+="-$arch"
+	[[ "$cc" == gcc ]] || name+="-$cc"
+	((debug)) && name+="-debug"
+	((kcsan)) && name+="-kcsan"
+	printf '%s\n' "$ACME_CACHE/build/$name"
+}
+
+# cache_tree KVER - the cache's copy of Linux KVER that
+# scripts/lib/prepare-tree.sh applies the series to.
+cache_tree() {
+	printf '%s\n' "$ACME_CACHE/tree/linux-$1"
 }
 
 # build_arch BUILD - the architecture of the kernel in BUILD: arm64 or

@@ -35,25 +35,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-build_dir() {
-	local kver="$1" acme="$2" nomod="$3" debug="$4" arch="$5" cc="$6" kcsan="$7" name
-	if [[ -n "${ACME_BUILD:-}" ]]; then
-		printf '%s\n' "$ACME_BUILD"
-		return
-	fi
-	if [[ -n "${KSRC:-}" ]]; then
-		name="ksrc-$(basename "$KSRC")-$acme"
-	else
-		name="$kver-$acme"
-	fi
-	((nomod)) && name+="-nomod"
-	[[ "$arch" == x86_64 ]] || name+="-$arch"
-	[[ "$cc" == gcc ]] || name+="-$cc"
-	((debug)) && name+="-debug"
-	((kcsan)) && name+="-kcsan"
-	printf '%s\n' "$ACME_CACHE/build/$name"
-}
-
 # check_debug_config BUILD - the checkers of the debug profile are on.
 check_debug_config() {
 	local sym
@@ -102,8 +83,10 @@ main() {
 	# The tree and the build directory stay locked until the initramfs
 	# is made: another run must not re-apply the series under this build.
 	lock_tree "$kver"
-	build="$(build_dir "$kver" "$acme" "$nomod" "$debug" "$arch" "$cc" "$kcsan")"
+	build="$(guest_build_dir "$kver" "$acme" "$nomod" "$debug" "$arch" "$cc" "$kcsan")"
 	acme_lock "build-${build##*/}"
+	# scripts/loop's record of what the directory holds: void from here
+	rm -f -- "$build/.acme-loop.key" "$build/.acme-loop.manifest"
 	tree="$(timed "tree (get source, apply the series)" \
 		"$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
 	cfgargs=(--tree "$tree" --build "$build" --acme "$acme" "${makevars[@]}")

@@ -7,6 +7,8 @@
 #                            [--add SRC:DEST]... [--force]
 #        scripts/lib/mkinitramfs.sh --release KREL --tree DIR --out FILE.cpio
 #                            [--add SRC:DEST]... [--force]
+#        scripts/lib/mkinitramfs.sh --build DIR --out FILE.cpio [--tree DIR]
+#                            --swap-modules
 #
 # Build an uncompressed newc cpio for booting the kernel built in BUILD:
 #   /bin/busybox (static; /bin/sh links to it, /init makes the rest),
@@ -37,6 +39,16 @@
 #                     Added before depmod runs, so a .ko added under
 #                     /lib/modules/<release>/ is indexed too.
 #   --force           rebuild even if the output looks up to date
+#   --swap-modules    swap the modules of BUILD into an image this script
+#                     made for BUILD, without rebuilding it: FILE becomes
+#                     the whole image as last built (kept as FILE.base)
+#                     followed by a second archive, FILE.modules.cpio,
+#                     with /lib/modules/<release>/ as make modules_install
+#                     and depmod give it now (the kernel unpacks the
+#                     archives in order, a later file replacing an
+#                     earlier one). For modules rebuilt with the same set
+#                     of module files (scripts/loop); FILE-root/ is
+#                     updated to match.
 #   -h, --help        show this help
 #
 # The cpio is only rebuilt when an input is newer than it or the options
@@ -45,12 +57,12 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-BUILD="" RELEASE="" OUT="" TREE="" FORCE=0
+BUILD="" RELEASE="" OUT="" TREE="" FORCE=0 SWAP=0
 ADDS=()
 
 parse_args() {
 	opts_parse --build=BUILD --release=RELEASE --out=OUT --tree=TREE --add+ADDS \
-		--force!FORCE -- "$@"
+		--force!FORCE --swap-modules!SWAP -- "$@"
 	opts_none
 }
 
@@ -114,7 +126,7 @@ inputs() {
 }
 
 up_to_date() {
-	((FORCE == 0)) && [[ -s "$OUT" && -f "$OUT.args" ]] || return 1
+	((FORCE == 0)) && [[ -s "$OUT" && -f "$OUT.args" && -f "$OUT.base" ]] || return 1
 	cmp -s -- "$OUT.args" <(signature) || return 1
 	local f newer
 	while read -r f; do
@@ -154,13 +166,19 @@ stage_modules() {
 		mkdir -p -- "$STAGE/lib/modules/$KREL"
 		return 0
 	fi
-	local mlog="$OUT.modules_install.log"
-	make -C "$TREE" O="$BUILD" INSTALL_MOD_PATH="$STAGE" DEPMOD=true \
+	install_modules "$STAGE"
+}
+
+# install_modules ROOT - make modules_install of BUILD into ROOT, with the
+# kernel's modules.builtin*, not yet indexed.
+install_modules() {
+	local root="$1" mlog="$OUT.modules_install.log"
+	make -C "$TREE" O="$BUILD" INSTALL_MOD_PATH="$root" DEPMOD=true \
 		modules_install >"$mlog" 2>&1 || {
 		tail -n 40 "$mlog" >&2
 		die "make modules_install failed (log: $mlog)"
 	}
-	local mdir="$STAGE/lib/modules/$KREL" f
+	local mdir="$root/lib/modules/$KREL" f
 	mkdir -p -- "$mdir"
 	for f in "$BUILD"/modules.builtin*; do
 		[[ -f "$f" && ! -e "$mdir/$(basename "$f")" ]] && cp -- "$f" "$mdir/"
@@ -201,7 +219,35 @@ release_modules_order() {
 
 run_depmod() {
 	[[ "$MODULES" == y ]] || return 0
-	depmod -b "$STAGE" "$KREL" || die "depmod -b $STAGE $KREL failed"
+	depmod -b "${1:-$STAGE}" "$KREL" || die "depmod -b ${1:-$STAGE} $KREL failed"
+}
+
+# swap_modules - the --swap-modules image: FILE.base, the whole image,
+# then an archive of /lib/modules/KREL/ installed afresh.
+swap_modules() {
+	local base="$OUT.base" root="$OUT-modules" overlay="$OUT.modules.cpio"
+	[[ -n "$BUILD" && "$MODULES" == y ]] ||
+		die "--swap-modules needs --build DIR of a kernel with CONFIG_MODULES=y"
+	((FORCE == 0 && ${#ADDS[@]} == 0)) || die "--swap-modules takes neither --add nor --force"
+	[[ -s "$base" && -f "$OUT.args" && -d "$STAGE/lib/modules/$KREL" ]] ||
+		die "no $base or $STAGE/: build the whole image first"
+	# the --add list stays the one the image was made with
+	cmp -s -- <(grep -v '^add ' "$OUT.args") <(signature | grep -v '^add ') ||
+		die "$OUT was made for another kernel, build or tree ($OUT.args): build the whole image"
+	need depmod:kmod cpio:cpio
+	rm -rf -- "$root"
+	mkdir -p -- "$root/lib/modules"
+	install_modules "$root"
+	run_depmod "$root"
+	(cd "$root" && find lib | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$overlay" ||
+		die "cpio failed on $root"
+	cat -- "$base" "$overlay" >"$OUT.tmp"
+	mv -f -- "$OUT.tmp" "$OUT"
+	# FILE-root/ shows what the image holds
+	rm -rf -- "${STAGE:?}/lib/modules/$KREL"
+	mv -- "$root/lib/modules/$KREL" "$STAGE/lib/modules/$KREL"
+	rm -rf -- "$root"
+	log "swapped $(find "$STAGE/lib/modules/$KREL" -name '*.ko*' | wc -l) modules into $OUT ($(du -k "$overlay" | cut -f1) KiB after the $(du -k "$base" | cut -f1) KiB of $base)"
 }
 
 # cpio_list - gen_init_cpio entries for the staging tree plus device nodes.
@@ -246,6 +292,8 @@ write_cpio() {
 	cpio_list >"$list"
 	"$gen" "$list" >"$OUT.tmp" || die "gen_init_cpio failed (list: $list)"
 	mv -f -- "$OUT.tmp" "$OUT"
+	# the whole image, for --swap-modules (a link: no copy)
+	ln -f -- "$OUT" "$OUT.base"
 }
 
 main() {
@@ -257,6 +305,10 @@ main() {
 		arch_load x86_64 # --release: Debian's own amd64 kernel
 	fi
 	guest_busybox
+	if ((SWAP)); then
+		swap_modules
+		return 0
+	fi
 	if up_to_date; then
 		log "initramfs up to date: $OUT"
 		return 0

@@ -18,7 +18,7 @@ set -euo pipefail
 # cached_tree KVER - the cache copy of the pristine tree, made once.
 cached_tree() {
 	local kver="$1" pristine tree tmp
-	tree="$ACME_CACHE/tree/linux-$kver"
+	tree="$(cache_tree "$kver")"
 	if [[ ! -f "$tree/Makefile" ]]; then
 		pristine="$("$ACME_ROOT/scripts/lib/get-source.sh" --kver "$kver")"
 		tmp="$tree.tmp.$$"

@@ -35,6 +35,17 @@ if [ -n "$STRESS_MS" ]; then
 fi
 # acmeguest.faults=1: the fault injection checks of faults.sh (debug kernel).
 FAULTS=$(cmdline_arg faults)
+# acmeguest.quick=1 (scripts/loop): the quick checks, not the whole set.
+QUICK=$(cmdline_arg quick)
+[ "$QUICK" = 1 ] || QUICK=""
+# acmeguest.cases=LIST: the kselftest cases the quick checks run, comma-
+# separated: FIXTURE.TEST (or FIXTURE.VARIANT.TEST) runs one case, FIXTURE
+# every case of a fixture, "all" the whole kselftest. The default is
+# QUICK_CASES: a few cases of each kind of device (read and write, seek,
+# the ioctls, vectored I/O, splice, mmap, poll, blocking, non-blocking,
+# a short stress test), about a second under TCG.
+CASES=$(cmdline_arg cases)
+QUICK_CASES=mem.write_then_read_back,mem.data_persists_across_opens,mem.seek_set_cur_end,mem.write_at_end_fails_enospc,mem.set_size_keeps_data_below_new_size,mem.stats_count_bytes_and_calls,mem.bad_ioctl_pointer_fails_efault,mem.readv_writev_move_bytes_at_the_position,mem.splice_to_and_from_a_pipe,mem.mmap_shares_bytes_with_read_and_write,mem.set_size_while_mapped_fails_ebusy,fifo.write_then_read_in_order,fifo.nonblocking_read_when_empty_fails_eagain,fifo.poll_reports_readiness,fifo.blocking_read_waits_for_a_writer,fifo.resize_only_when_empty,fifo.splice_to_and_from_a_pipe,fifo.k_writers_k_readers_lose_nothing
 KMEMLEAK=/sys/kernel/debug/kmemleak
 MODE="${MODE:-m}"
 SELFTEST=/acme/acme_test
@@ -179,11 +190,13 @@ skipped_needing_root() {
 	text_has "$1" '^1\.\.0 # SKIP needs root' && ! text_has "$1" '^not ok'
 }
 
-# quiet_load - modprobe acme adds no kernel log line.
+# quiet_load [TEXT] - modprobe acme adds no kernel log line (with TEXT:
+# no line that has TEXT, for the quick checks, which load it while the
+# devices of the boot may still be probing and logging).
 quiet_load() {
 	before=$(dmesg | wc -l)
 	modprobe acme || return 1
-	new=$(dmesg | tail -n +$((before + 1)))
+	new=$(dmesg | tail -n +$((before + 1)) | grep -F "${1:-}")
 	[ -z "$new" ] || {
 		echo "modprobe acme logged: $new"
 		return 1
@@ -399,6 +412,64 @@ acme_modular() {
 	fi
 }
 
+# quick_selftest - the kselftest cases of acmeguest.cases (QUICK_CASES),
+# each one line "selftest: case", then one for the run.
+quick_selftest() {
+	set --
+	named=0
+	for c in $(printf '%s' "${CASES:-$QUICK_CASES}" | tr ',' ' '); do
+		case "$c" in
+		all) named=-1 ;;
+		*.*)
+			set -- "$@" -r "$c"
+			[ "$named" -lt 0 ] || named=$((named + 1))
+			;;
+		*)
+			set -- "$@" -f "$c"
+			named=-1
+			;;
+		esac
+	done
+	"$SELFTEST" "$@" >/tmp/selftest.out 2>&1
+	rc=$?
+	sed 's/^/    /' /tmp/selftest.out
+	selftest_lines "$SELFTEST" selftest "$rc"
+	# a case renamed or removed in the kselftest must not go unseen
+	[ "$named" -le 0 ] ||
+		check "selftest: the $named cases asked for ran ($cases)" test "$cases" -ge "$named"
+}
+
+# quick_modular / quick_builtin - the quick checks of scripts/loop: load
+# the modules, the devices, the kselftest cases of quick_selftest, unload;
+# hello's greeting and farewell. The whole set is the default.
+quick_modular() {
+	check "acme: modprobe acme succeeds and logs nothing about acme" quiet_load acme
+	check "acme: modprobe pulled in acme_core" loaded acme_core
+	devices_present
+	shell_round_trip
+	quick_selftest
+	check "acme: rmmod acme acme_core succeeds" rmmod acme acme_core
+	check "acme: the devices are gone" \
+		test ! -e /dev/acme0 -a ! -e /sys/class/acme
+	check "hello: modprobe hello greets once" greets_once
+	check "hello: rmmod hello succeeds" rmmod hello
+}
+
+# greets_once - modprobe hello logs one more greeting.
+greets_once() {
+	before=$(count_kmsg "$GREETING")
+	modprobe hello && [ "$(count_kmsg "$GREETING")" -eq $((before + 1)) ]
+}
+
+quick_builtin() {
+	hello_builtin
+	check "acme: no acme module is loaded (built in)" \
+		sh -c '! grep -q "^acme" /proc/modules'
+	devices_present
+	shell_round_trip
+	quick_selftest
+}
+
 acme_builtin() {
 	check "acme: no acme module is loaded (built in)" \
 		sh -c '! grep -q "^acme" /proc/modules'
@@ -467,7 +538,9 @@ ktap_begin
 T_START=$(date +%s)
 kcsan_filter
 kmemleak_start
-case "$MODE" in
+case "$MODE$QUICK" in
+m1) quick_modular ;;
+y1) quick_builtin ;;
 m)
 	hello_modular
 	acme_modular
