@@ -250,7 +250,7 @@ def phases(runs):
     for phase, label in PHASES:
         a, b = ns("acme-fifo", phase), ns("pipe", phase)
         out.append("| %s | %.0f | %.0f | %.2f |" % (label, a, b, a / b))
-    out.append("| memcpy(3) of 64 KiB in user space | %.0f | | |" %
+    out.append("| one copy of 64 KiB in user space (memcpy-1) | %.0f | | |" %
                ns("memcpy", "copy"))
     return out + [""]
 
