@@ -111,12 +111,15 @@ enum acme_kind {
  * @lock: serializes the users of a memory device; for a FIFO, its readers
  *	(@fifo's tail, the read counters of @stats). Held across user copies.
  * @write_lock: serializes the writers of a FIFO (@fifo's head, the write
- *	counters of @stats); unused by a memory device. Held across user
- *	copies. What needs the whole device (a resize, ACME_IOC_CLEAR,
- *	ACME_IOC_GET_STATS) takes @lock, then @write_lock; either is enough
- *	to read the size.
+ *	counters of @stats); a memory device's reads and writes do not take
+ *	it. Held across user copies. What needs the whole device (a resize,
+ *	ACME_IOC_CLEAR, ACME_IOC_GET_STATS) takes @lock, then @write_lock;
+ *	either is enough to read the size.
  * @map_lock: serializes mmap(2) of @buf with a resize; taken inside @lock
- *	and inside the caller's mmap_lock, so never held across a user copy
+ *	and @write_lock, and inside the caller's mmap_lock, so never held
+ *	across a user copy. The order is lock, write_lock, map_lock, and
+ *	mmap_lock before map_lock; a user copy under lock or write_lock may
+ *	take mmap_lock to fault a page in.
  * @mappings: mappings of @buf: VMAs made by mmap(2), fork(2) or a split
  * @buf: buffer of a memory device, from vmalloc_user() so that it can be
  *	mapped
@@ -404,22 +407,26 @@ static int acme_fifo_open(struct inode *inode, struct file *file)
 /*
  * Take what is queued into @to, ACME_FIFO_PIECE bytes at a time, waking a
  * writer waiting for room after each piece: it refills the ring while this
- * copies the next piece. Called with adev->lock held; returns the bytes
- * taken, fewer than queued on a fault.
+ * copies the next piece. At most the capacity in one call, so that a
+ * writer that keeps ahead does not hold a reader here. Called with
+ * adev->lock held; returns the bytes taken, fewer than queued on a fault.
  */
 static size_t acme_fifo_take(struct acme_dev *adev, struct iov_iter *to)
 {
-	size_t total = 0, left, n;
+	size_t max = min_t(size_t, iov_iter_count(to),
+			   acme_ring_size(&adev->fifo));
+	size_t total = 0, left, piece, n;
 
 	do {
+		piece = min_t(size_t, ACME_FIFO_PIECE, max - total);
 		left = iov_iter_count(to);
-		iov_iter_truncate(to, ACME_FIFO_PIECE);
+		iov_iter_truncate(to, piece);
 		n = acme_ring_to_iter(&adev->fifo, to);
 		iov_iter_reexpand(to, left - n);
 		if (n)
 			acme_wake(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
 		total += n;
-	} while (n == ACME_FIFO_PIECE && iov_iter_count(to));
+	} while (n == piece && total < max);
 	return total;
 }
 
@@ -458,7 +465,9 @@ static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	acme_count_read(adev, copied);
 	mutex_unlock(&adev->lock);
 
-	return copied ?: -EFAULT;
+	if (!copied)
+		return -EFAULT;
+	return copied;
 }
 
 /* Sleep until @need bytes, or the whole capacity if smaller, are free. */
@@ -538,6 +547,8 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			ret = -EFAULT;
 			break;
 		}
+		/* A reader that keeps room free may never make this wait. */
+		cond_resched();
 	}
 
 	if (done)

@@ -51,14 +51,22 @@ static inline unsigned int acme_ring_size(const struct acme_ring *ring)
 	return ring->mask + 1;
 }
 
-/* Bytes queued; exact for the reader, a lower bound for anyone else. */
+/*
+ * Bytes queued: exact with both sides stopped; for the reader a lower
+ * bound (a writer may add), for the writer an upper bound (a reader may
+ * take). Each side needs the acquire of the other's index only; both are
+ * acquired so that one helper serves either side.
+ */
 static inline unsigned int acme_ring_len(const struct acme_ring *ring)
 {
-	/* Acquire each: pairs with the release that published the other. */
+	/* Acquire: pairs with the release that published each index. */
 	return smp_load_acquire(&ring->head) - smp_load_acquire(&ring->tail);
 }
 
-/* Bytes free; exact for the writer, a lower bound for anyone else. */
+/*
+ * Bytes free: exact with both sides stopped; for the writer a lower bound,
+ * as a reader may take more, which is all a writer needs.
+ */
 static inline unsigned int acme_ring_free(const struct acme_ring *ring)
 {
 	return acme_ring_size(ring) - acme_ring_len(ring);
@@ -126,6 +134,8 @@ static inline size_t acme_ring_from_iter(struct acme_ring *ring, size_t count,
  * @ring: the queue
  * @count: bytes to queue, at most what was copied
  *
+ * The writer's side: the caller serializes it with other writers. The
+ * release pairs with the acquire of head in acme_ring_to_iter().
  */
 static inline void acme_ring_commit(struct acme_ring *ring, size_t count)
 {

@@ -8,22 +8,23 @@
  *  - fifo: an acme FIFO against a pipe(2), a writer process and a reader
  *    process moving CHUNK bytes per write(2) and read(2), for chunks of 1 B,
  *    64 B, 4 KiB, 64 KiB and 1 MiB, next to memcpy-2, the FIFO's floor: two
- *    memcpy(3)s of CHUNK bytes, into a 64 KiB ring and out of it;
+ *    copies of CHUNK bytes, into a 64 KiB ring and out of it;
  *  - splice: the same with a reader that splice(2)s CHUNK bytes from the
  *    FIFO (or the pipe) into a second pipe, and from that into /dev/null,
  *    at 4 KiB and 64 KiB;
  *  - mem: an acme memory device against a file of the same size on tmpfs:
  *    sequential read(2) and write(2) at 4 KiB and 64 KiB, back to offset 0
- *    at the end, next to memcpy-1: one memcpy(3) of CHUNK bytes out of (or
+ *    at the end, next to memcpy-1: one copy of CHUNK bytes out of (or
  *    into) a 1 MiB buffer walked the same way;
  *  - sendfile: the same two for sendfile(2) of CHUNK bytes to /dev/null, at
  *    4 KiB and 64 KiB;
  *  - mmap: the same two mapped with mmap(MAP_SHARED), every page written
- *    once before the clock starts: memcpy(3) of CHUNK bytes out of the
+ *    once before the clock starts: a copy of CHUNK bytes out of the
  *    mapping (or into it), from start to end and again, at 4 KiB and 64 KiB,
  *    next to memcpy-1;
- *  - limits: read(2) of /dev/zero (one copy) and write(2) to /dev/null (no
- *    copy), the limits of any character device;
+ *  - limits: read(2) of /dev/zero (a clear of the user buffer, no source)
+ *    and write(2) to /dev/null (no copy), the limits of any character
+ *    device;
  *  - scale: two memory devices read (or written) at once by two processes,
  *    one per CPU, against one device; two FIFOs used at once, each by its
  *    own writer and reader, against one FIFO; and the same for two tmpfs
@@ -65,12 +66,16 @@
  * FIFO is. memcpy-1 runs on CPU 0, as the memory device's cases do.
  *
  * Every user-space copy here (memcpy-1, memcpy-2, the mapped cases and the
- * memcpy phase) is copy(): on x86_64, rep movsq and rep movsb for the tail,
- * the instructions of the kernel's copy_to_user() and copy_from_user() on
- * a CPU without ERMS or FSRM (QEMU's default model), so that a device and
- * its limit run the same copy. The C library's memcpy(3) takes SIMD
- * instructions, which an emulator runs several times slower than string
- * moves and a real CPU about as fast; elsewhere copy() is memcpy(3).
+ * memcpy phase) is copy(), the fastest of the candidates on this machine,
+ * timed at the start on 64 KiB copies and named in a "# copy:" line: the C
+ * library's memcpy(3) and, on x86_64, rep movsq and rep movsb, the string
+ * moves of the kernel's copy_to_user() and copy_from_user() (which one
+ * the kernel takes depends on the CPU's ERMS and FSRM). An emulator runs
+ * SIMD copies several times slower than string moves, a real CPU about as
+ * fast, so the limit is the best that user space can do here, whatever
+ * the machine. A device can still beat it: the kernel's copy runs without
+ * the system call's user-space loop, and under TCG kernel and user copies
+ * do not cost the same.
  *
  * Output is tab-separated, after '#' comment lines (the header, the CPUs,
  * "# load before: LOADAVG" and "# load after: LOADAVG" from /proc/loadavg,
@@ -91,8 +96,10 @@
  * lacks splice or mmap, a line "# CASES: not measured: WHY" takes the place
  * of those figures, the others are measured, and the exit status is 1.
  *
- * The two memory devices are resized to 1 MiB while it runs, and back at
- * the end; what they held is overwritten. That needs CAP_SYS_ADMIN.
+ * The two memory devices are resized to 1 MiB while it runs, and the two
+ * FIFOs emptied and resized to 64 KiB, the size of the pipes it compares
+ * them with, and all back at the end; what they held is lost. That needs
+ * CAP_SYS_ADMIN.
  *
  * -s SECTIONS runs only the sections named, comma-separated (e.g.
  * -s fifo,phases).
@@ -489,14 +496,26 @@ static double fifo_run(const char *path, size_t chunk, bool spl, int wcpu)
 	return mibs;
 }
 
+/*
+ * A pipe the size of the FIFO, RING bytes (64 KiB, Linux's default), so
+ * that the two hold the same; its size is checked, not assumed.
+ */
+static void peer_pipe(int p[2])
+{
+	if (pipe(p))
+		die("pipe");
+	if (fcntl(p[1], F_SETPIPE_SZ, RING) < 0 ||
+	    fcntl(p[1], F_GETPIPE_SZ) != RING)
+		die("a pipe of %lu bytes (F_SETPIPE_SZ)", RING);
+}
+
 static double pipe_run(size_t chunk, bool spl)
 {
 	struct splicer s;
 	int p[2];
 	double mibs;
 
-	if (pipe(p))
-		die("pipe");
+	peer_pipe(p);
 	if (spl)
 		splicer_open(&s);
 	mibs = stream_run(p[0], p[1], chunk, spl ? &s : NULL, writer_cpu);
@@ -574,19 +593,74 @@ static double sendfile_run(const char *path, size_t size, size_t chunk)
 	return bytes / t / MIB;
 }
 
-/* The user-space copy of every limit and mapped case (see the top). */
-static void copy(void *dst, const void *src, size_t n)
+static void copy_memcpy(void *dst, const void *src, size_t n)
 {
+	memcpy(dst, src, n);
+}
+
 #ifdef __x86_64__
+static void copy_movsq(void *dst, const void *src, size_t n)
+{
 	size_t words = n / 8, tail = n % 8;
 
 	asm volatile("rep movsq"
 		     : "+D" (dst), "+S" (src), "+c" (words) : : "memory");
 	asm volatile("rep movsb"
 		     : "+D" (dst), "+S" (src), "+c" (tail) : : "memory");
-#else
-	memcpy(dst, src, n);
+}
+
+static void copy_movsb(void *dst, const void *src, size_t n)
+{
+	asm volatile("rep movsb"
+		     : "+D" (dst), "+S" (src), "+c" (n) : : "memory");
+}
 #endif
+
+static const struct {
+	const char *name;
+	void (*fn)(void *dst, const void *src, size_t n);
+} copies[] = {
+	{ "memcpy(3)", copy_memcpy },
+#ifdef __x86_64__
+	{ "rep movsq", copy_movsq },
+	{ "rep movsb", copy_movsb },
+#endif
+};
+
+/* The user-space copy of every limit and mapped case (see the top). */
+static void (*copy)(void *dst, const void *src, size_t n) = copy_memcpy;
+
+/*
+ * Time each candidate on 64 KiB copies from a 1 MiB buffer into the
+ * reader's (best of 5 rounds of 64) and take the fastest as copy().
+ */
+static void copy_setup(char *src, char *dst)
+{
+	double best = 0, ns[ARRAY_SIZE(copies)], t0, t;
+	unsigned int c, k = 0, round, i;
+
+	for (c = 0; c < ARRAY_SIZE(copies); c++) {
+		ns[c] = 0;
+		for (round = 0; round < 5; round++) {
+			t0 = now();
+			for (i = 0; i < 64; i++)
+				copies[c].fn(dst, src + (i % 16) * 64 * KIB,
+					     64 * KIB);
+			t = (now() - t0) * 1e9 / 64;
+			if (!ns[c] || t < ns[c])
+				ns[c] = t;
+		}
+		if (!best || ns[c] < best) {
+			best = ns[c];
+			copy = copies[c].fn;
+			k = c;
+		}
+	}
+	printf("# copy: %s, the fastest for 64 KiB (ns:", copies[k].name);
+	for (c = 0; c < ARRAY_SIZE(copies); c++)
+		printf(" %s %.0f", copies[c].name, ns[c]);
+	printf(")\n");
+	fflush(stdout);
 }
 
 /*
@@ -801,9 +875,13 @@ static void measure_set(struct fig *f, const struct meas *m, int n)
 
 	for (i = 0; i < n; i++)
 		m[i].fn(&m[i]);
+	/* A B C, then C B A: no case always runs first or last. */
 	for (r = 0; r < runs; r++)
-		for (i = 0; i < n; i++)
-			f[i].mibs[r] = m[i].fn(&m[i]);
+		for (i = 0; i < n; i++) {
+			int k = r % 2 ? n - 1 - i : i;
+
+			f[k].mibs[r] = m[k].fn(&m[k]);
+		}
 	for (i = 0; i < n; i++)
 		fig_report(&f[i]);
 }
@@ -940,6 +1018,19 @@ static uint64_t mem_resize(const char *path, uint64_t size)
 		    path);
 	close(fd);
 	return old;
+}
+
+/*
+ * Empty the FIFO at @path and give it RING bytes, as its peer pipe has;
+ * return the size it had.
+ */
+static uint64_t fifo_resize(const char *path, uint64_t size)
+{
+	int fd = xopen(path, O_WRONLY);
+
+	fifo_clear(fd, path);
+	close(fd);
+	return mem_resize(path, size);
 }
 
 /* Make a tmpfs file of mem_size bytes in tmp_dir; return its path. */
@@ -1319,6 +1410,11 @@ static void phase_stream(const char *subject, const struct fig *f)
 	double ns[MAX_RUNS];
 	int r;
 
+	if (!f->chunk) {
+		printf("# phases: no stream phase for %s: the fifo section did not run\n",
+		       subject);
+		return;
+	}
 	for (r = 0; r < runs; r++)
 		ns[r] = f->chunk * 1e9 / (f->mibs[r] * MIB);
 	print_phase(subject, "stream", ns, runs);
@@ -1358,8 +1454,7 @@ static void bench_phases(void)
 	close(wfd);
 	close(rfd);
 
-	if (pipe(p))
-		die("pipe");
+	peer_pipe(p);
 	phase_copies("pipe", p[0], p[1]);
 	phase_wake("pipe", p[0], p[1]);
 	phase_stream("pipe", &stream64[1]);
@@ -1382,8 +1477,9 @@ static void show_help(const char *prog)
 		"  -d DIR   directory on tmpfs (default %s)\n"
 		"  -s LIST  only these sections, comma-separated: fifo, splice, mem,\n"
 		"           sendfile, mmap, limits, scale, phases (default all)\n"
-		"The memory devices are resized to 1 MiB and back (needs\n"
-		"CAP_SYS_ADMIN); what they held is overwritten.\n",
+		"The memory devices are resized to 1 MiB and the FIFOs emptied and\n"
+		"resized to 64 KiB, and back (needs CAP_SYS_ADMIN); what they held\n"
+		"is lost.\n",
 		prog, MAX_RUNS, runs, run_ms, fifo_path, fifo2_path, mem_path,
 		mem2_path, tmp_dir);
 	exit(2);
@@ -1404,7 +1500,7 @@ static void cpus_setup(void)
 
 int main(int argc, char **argv)
 {
-	uint64_t size1, size2;
+	uint64_t size1, size2, fsize1, fsize2;
 	struct utsname u;
 	const char *tmp;
 	int opt;
@@ -1461,10 +1557,13 @@ int main(int argc, char **argv)
 	t_start = now();
 	cpus_setup();
 	print_load("before");
+	copy_setup(ctl_mem, buf + 2 * MIB);
 	printf("# kind\tcase\tchunk\tMiB/s\tmin\tmax\tns/op\n");
 	fflush(stdout);
 
 	tmp = tmp_setup();
+	fsize1 = fifo_resize(fifo_path, RING);
+	fsize2 = fifo_resize(fifo2_path, RING);
 	size1 = mem_resize(mem_path, mem_size);
 	size2 = mem_resize(mem2_path, mem_size);
 	if (wanted("fifo"))
@@ -1485,6 +1584,8 @@ int main(int argc, char **argv)
 		bench_phases();
 	mem_resize(mem2_path, size2);
 	mem_resize(mem_path, size1);
+	fifo_resize(fifo2_path, fsize2);
+	fifo_resize(fifo_path, fsize1);
 	unlink(tmp);
 	print_load("after");
 	printf("# acme-bench: done in %.0f s\n", now() - t_start);

@@ -1528,16 +1528,21 @@ TEST_F(fifo, read_returns_what_is_queued)
  */
 TEST_F(fifo, large_write_and_read_move_all_in_order)
 {
-	size_t len = self->size + 100, i;
+	uint64_t size = 65536;
+	size_t len = size + 100, i;
 	unsigned char *out = malloc(len), *in = calloc(1, len);
 
 	ASSERT_NONNULL(out);
 	ASSERT_NONNULL(in);
+	/* 64 KiB, four pieces; 100 bytes in and out, so that they wrap. */
 	for (i = 0; i < len; i++)
 		out[i] = i % 251;
-	EXPECT_EQ((ssize_t)self->size, write(self->fd, out, len));
-	EXPECT_EQ((ssize_t)self->size, read(self->fd, in, len));
-	EXPECT_EQ(0, memcmp(out, in, self->size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	ASSERT_EQ(100, write(self->fd, out, 100));
+	ASSERT_EQ(100, read(self->fd, in, 100));
+	EXPECT_EQ((ssize_t)size, write(self->fd, out, len));
+	EXPECT_EQ((ssize_t)size, read(self->fd, in, len));
+	EXPECT_EQ(0, memcmp(out, in, size));
 	free(in);
 	free(out);
 }
@@ -2528,7 +2533,29 @@ struct stress {
 	uint64_t clears;		/* ACME_IOC_CLEARs that succeeded */
 	uint64_t snapshots;		/* ACME_IOC_GET_STATS calls checked */
 	uint64_t bad_snapshots;		/* of those, inconsistent ones */
+	uint64_t duplicates;		/* records read twice, by any readers */
 };
+
+/*
+ * One bit per record of each writer, shared by the readers, so that a
+ * record read twice is seen even when a clear drops others; records past
+ * STRESS_SEEN_MAX are counted but not tracked.
+ */
+#define STRESS_SEEN_MAX	(1ULL << 26)
+static uint64_t *stress_seen;
+
+static void stress_mark(struct stress *st, int w, uint64_t seq)
+{
+	uint64_t bit, old;
+
+	if (seq >= STRESS_SEEN_MAX)
+		return;
+	bit = (uint64_t)w * STRESS_SEEN_MAX + seq;
+	old = __atomic_fetch_or(&stress_seen[bit / 64], 1ULL << (bit % 64),
+				__ATOMIC_RELAXED);
+	if (old & (1ULL << (bit % 64)))
+		__atomic_fetch_add(&st->duplicates, 1, __ATOMIC_RELAXED);
+}
 
 static int stopped(struct stress *st)
 {
@@ -2636,6 +2663,7 @@ static void fifo_reader(const char *path, struct stress *st, int r)
 				continue;
 			}
 			sn = &st->seen[r][rc->writer];
+			stress_mark(st, rc->writer, rc->seq);
 			if ((int64_t)rc->seq <= sn->last)
 				__atomic_fetch_add(&st->disorder, 1, __ATOMIC_RELAXED);
 			sn->last = rc->seq;
@@ -2782,6 +2810,7 @@ static void stress_verdict(struct __test_metadata *_metadata, struct stress *st,
 
 	EXPECT_EQ(0, st->bad_records);
 	EXPECT_EQ(0, st->disorder);
+	EXPECT_EQ(0, st->duplicates);
 	for (w = 0; w < STRESS_K; w++) {
 		uint64_t n = st->written[w], count = 0, sum = 0, sum_sq = 0, i;
 		uint64_t want_sum = 0, want_sq = 0;
@@ -2826,11 +2855,20 @@ enum stress_extra {
 
 static void fifo_extra(struct stress *st, enum stress_extra extra, int i)
 {
-	if (extra == STRESS_RESIZE)
+	switch (extra) {
+	case STRESS_RESIZE:
 		fifo_resizer(fifo_path(), st);
-	if (i == 0)
-		fifo_clearer(fifo_path(), st);
-	fifo_stats_checker(fifo_path(), st);
+		break;
+	case STRESS_CLEAR:
+		if (i == 0)
+			fifo_clearer(fifo_path(), st);
+		else
+			fifo_stats_checker(fifo_path(), st);
+		break;
+	default:
+		break;
+	}
+	_exit(1);
 }
 
 /* Fork writers and readers (and the extras), let them run, check. */
@@ -2844,6 +2882,10 @@ static void fifo_stress(struct __test_metadata *_metadata,
 	int i, nothers = 0, fd;
 
 	ASSERT_NONNULL(st);
+	stress_seen = mmap(NULL, STRESS_K * STRESS_SEEN_MAX / 8,
+			   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS |
+			   MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, stress_seen);
 	for (i = 0; i < STRESS_K * STRESS_K; i++)
 		st->seen[i / STRESS_K][i % STRESS_K].last = -1;
 	/* On a failed fork(2), kill the children forked before it. */
@@ -2891,6 +2933,7 @@ static void fifo_stress(struct __test_metadata *_metadata,
 	EXPECT_EQ(EAGAIN, errno);
 	close(fd);
 	stress_verdict(_metadata, st, extra == STRESS_CLEAR);
+	munmap(stress_seen, STRESS_K * STRESS_SEEN_MAX / 8);
 	if (extra == STRESS_RESIZE)
 		EXPECT_LT(0, st->resizes);
 	if (extra == STRESS_CLEAR) {
@@ -2915,6 +2958,128 @@ TEST_F_TIMEOUT(fifo, k_writers_k_readers_lose_nothing, STRESS_TIMEOUT_S)
 TEST_F_TIMEOUT(fifo, resize_under_load_loses_nothing, STRESS_TIMEOUT_S)
 {
 	fifo_stress(_metadata, STRESS_RESIZE);
+}
+
+/* The byte at offset @off of the stream test: no period that 2^n divides. */
+static unsigned char stream_byte(uint64_t off)
+{
+	return off % 251;
+}
+
+/*
+ * The stream writer: non-atomic writes of 65536 + 1000, 300000 and 1 MiB
+ * bytes of the stream, for @ms; then it publishes how much it wrote.
+ */
+static void stream_writer(const char *path, struct stress *st, long ms)
+{
+	static const size_t lens[] = { 65536 + 1000, 300000, 1 << 20 };
+	static unsigned char buf[(1 << 20) + 251];
+	long long end = now_ms() + ms;
+	uint64_t off = 0;
+	int fd = open(path, O_WRONLY), i;
+	size_t j;
+
+	if (fd < 0)
+		_exit(1);
+	for (j = 0; j < sizeof(buf); j++)
+		buf[j] = stream_byte(j);
+	for (i = 0; now_ms() < end; i++) {
+		size_t len = lens[i % 3];
+
+		/* buf + off % 251 holds the stream from off on. */
+		if (write(fd, buf + off % 251, len) != (ssize_t)len)
+			_exit(2);
+		off += len;
+	}
+	st->written[0] = off;
+	close(fd);
+	_exit(0);
+}
+
+/*
+ * The stream reader: reads of 1 MiB, each byte checked against its offset,
+ * sleeping in ppoll(2) while the FIFO is empty, until SIGUSR1 says the
+ * writer is done (as fifo_reader()); then it drains and exits.
+ */
+static void stream_reader(const char *path, struct stress *st)
+{
+	struct sigaction sa = { .sa_handler = on_reader_stop };
+	static unsigned char buf[1 << 20];
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+	sigset_t block, during;
+	struct pollfd pfd;
+	uint64_t off = 0;
+	ssize_t n, i;
+
+	if (fd < 0)
+		_exit(1);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &during);
+	sigdelset(&during, SIGUSR1);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EAGAIN) {
+			if (__atomic_load_n(&reader_stop, __ATOMIC_RELAXED))
+				break;
+			if (ppoll(&pfd, 1, NULL, &during) < 0 && errno != EINTR)
+				_exit(3);
+			continue;
+		}
+		if (n <= 0)
+			_exit(2);
+		for (i = 0; i < n; i++)
+			if (buf[i] != stream_byte(off + i))
+				st->bad_records++;
+		off += n;
+	}
+	st->seen[0][0].count = off;
+	close(fd);
+	_exit(0);
+}
+
+/*
+ * One writer streams large non-atomic writes, one reader takes 1 MiB at a
+ * time: the driver moves them in pieces, the reader copying one while the
+ * writer fills the next. Every byte arrives once, in order.
+ */
+TEST_F_TIMEOUT(fifo, large_writes_stream_to_one_reader_in_order,
+	       STRESS_TIMEOUT_S)
+{
+	struct stress *st = stress_map();
+	long ms = stress_ms();
+	pid_t pids[2];
+
+	ASSERT_NONNULL(st);
+	pids[0] = fork();
+	if (!pids[0])
+		stream_reader(fifo_path(), st);
+	ASSERT_LE(0, pids[0]) TH_LOG("fork: %s", strerror(errno));
+	pids[1] = fork();
+	if (!pids[1])
+		stream_writer(fifo_path(), st, ms);
+	if (pids[1] < 0) {
+		kill_all(pids, 1);
+		ASSERT_LE(0, pids[1]) TH_LOG("fork: %s", strerror(errno));
+	}
+	EXPECT_EQ(0, wait_all_by(&pids[1], 1, now_ms() + ms + STRESS_GRACE_MS))
+		TH_LOG("writer stuck: a lost wake-up?");
+	kill(pids[0], SIGUSR1);
+	EXPECT_EQ(0, wait_all_by(pids, 1, now_ms() + STRESS_GRACE_MS))
+		TH_LOG("reader stuck: a lost wake-up?");
+	EXPECT_EQ(0, st->bad_records);
+	EXPECT_LT(0, st->written[0]);
+	EXPECT_EQ(st->written[0], st->seen[0][0].count)
+		TH_LOG("wrote %llu bytes, read %llu",
+		       (unsigned long long)st->written[0],
+		       (unsigned long long)st->seen[0][0].count);
+	printf("#   %llu bytes streamed and checked\n",
+	       (unsigned long long)st->seen[0][0].count);
+	fflush(stdout);
+	munmap(st, sizeof(*st));
 }
 
 /*
