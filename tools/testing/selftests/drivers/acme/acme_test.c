@@ -2541,7 +2541,7 @@ struct stress {
  * record read twice is seen even when a clear drops others; records past
  * STRESS_SEEN_MAX are counted but not tracked.
  */
-#define STRESS_SEEN_MAX	(1ULL << 26)
+#define STRESS_SEEN_MAX	67108864ULL	/* 2^26 */
 static uint64_t *stress_seen;
 
 static void stress_mark(struct stress *st, int w, uint64_t seq)
