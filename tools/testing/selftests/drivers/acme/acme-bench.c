@@ -982,27 +982,40 @@ static bool fifo_can_splice(void)
 	return n == 1;
 }
 
-static void bench_splice(void)
+/*
+ * Case @a against case @b at 4 and 64 KiB, run interleaved: figures @na and
+ * @nb and, unless @ratio is NULL, their ratio (no target).
+ */
+static void bench_pair(const struct meas *a, const char *na,
+		       const struct meas *b, const char *nb, const char *ratio)
 {
 	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
 	unsigned int i;
 
-	progress("splice");
-	if (!fifo_can_splice())
-		return;
 	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
-		struct meas m[] = {
-			{ .fn = meas_fifo, .chunk = chunks[i], .spl = true },
-			{ .fn = meas_pipe, .chunk = chunks[i], .spl = true },
-		};
+		struct meas m[] = { *a, *b };
 		struct fig f[] = {
-			{ .name = "acme-fifo-splice", .chunk = chunks[i] },
-			{ .name = "pipe-splice", .chunk = chunks[i] },
+			{ .name = na, .chunk = chunks[i] },
+			{ .name = nb, .chunk = chunks[i] },
 		};
 
+		m[0].chunk = chunks[i];
+		m[1].chunk = chunks[i];
 		measure_set(f, m, ARRAY_SIZE(f));
-		print_ratio("fifo/pipe splice", &f[0], &f[1], false, "-");
+		if (ratio)
+			print_ratio(ratio, &f[0], &f[1], false, "-");
 	}
+}
+
+static void bench_splice(void)
+{
+	static const struct meas fifo = { .fn = meas_fifo, .spl = true };
+	static const struct meas pipe = { .fn = meas_pipe, .spl = true };
+
+	progress("splice");
+	if (fifo_can_splice())
+		bench_pair(&fifo, "acme-fifo-splice", &pipe, "pipe-splice",
+			   "fifo/pipe splice");
 }
 
 /* Set the size of a memory device; return the size it had. */
@@ -1155,26 +1168,13 @@ static bool mem_can_mmap(void)
 
 static void bench_sendfile(const char *tmp)
 {
-	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
-	unsigned int i;
+	struct meas mem = { .fn = meas_sendfile, .path = mem_path };
+	struct meas file = { .fn = meas_sendfile, .path = tmp };
 
 	progress("sendfile");
-	if (!mem_can_sendfile())
-		return;
-	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
-		struct meas m[] = {
-			{ .fn = meas_sendfile, .chunk = chunks[i],
-			  .path = mem_path },
-			{ .fn = meas_sendfile, .chunk = chunks[i], .path = tmp },
-		};
-		struct fig f[] = {
-			{ .name = "acme-mem-sendfile", .chunk = chunks[i] },
-			{ .name = "tmpfs-sendfile", .chunk = chunks[i] },
-		};
-
-		measure_set(f, m, ARRAY_SIZE(f));
-		print_ratio("mem/tmpfs sendfile", &f[0], &f[1], false, "-");
-	}
+	if (mem_can_sendfile())
+		bench_pair(&mem, "acme-mem-sendfile", &file, "tmpfs-sendfile",
+			   "mem/tmpfs sendfile");
 }
 
 static void bench_mmap(const char *tmp)
@@ -1195,24 +1195,13 @@ static void bench_mmap(const char *tmp)
 
 static void bench_limits(void)
 {
-	static const size_t chunks[] = { 4 * KIB, 64 * KIB };
-	unsigned int i;
+	static const struct meas zero = { .fn = meas_limit, .path = "/dev/zero" };
+	static const struct meas null = {
+		.fn = meas_limit, .path = "/dev/null", .wr = true,
+	};
 
 	progress("limits");
-	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
-		struct meas m[] = {
-			{ .fn = meas_limit, .chunk = chunks[i],
-			  .path = "/dev/zero" },
-			{ .fn = meas_limit, .chunk = chunks[i],
-			  .path = "/dev/null", .wr = true },
-		};
-		struct fig f[] = {
-			{ .name = "zero-read", .chunk = chunks[i] },
-			{ .name = "null-write", .chunk = chunks[i] },
-		};
-
-		measure_set(f, m, ARRAY_SIZE(f));
-	}
+	bench_pair(&zero, "zero-read", &null, "null-write", NULL);
 }
 
 /* Process i of a parallel run: its file or device, or its FIFO. */

@@ -2618,6 +2618,49 @@ static void on_reader_stop(int sig)
 	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELAXED);
 }
 
+/* reader_read() returns this once the reader has been told to stop. */
+#define READER_STOPPED	(-2)
+
+/*
+ * Make SIGUSR1 tell a stress reader to stop: blocked but inside ppoll(2),
+ * so it cannot slip in between the check of reader_stop and the sleep.
+ * Fills @during, the mask for ppoll().
+ */
+static void reader_signals(sigset_t *during)
+{
+	struct sigaction sa = { .sa_handler = on_reader_stop };
+	sigset_t block;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, during);
+	sigdelset(during, SIGUSR1);
+}
+
+/*
+ * read(2) from the non-blocking @fd, sleeping in ppoll(2) without a
+ * timeout while it is empty; READER_STOPPED once it is empty and SIGUSR1
+ * has come. Otherwise what read(2) returned.
+ */
+static ssize_t reader_read(int fd, void *buf, size_t len,
+			   const sigset_t *during)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, buf, len);
+		if (n >= 0 || errno != EAGAIN)
+			return n;
+		if (__atomic_load_n(&reader_stop, __ATOMIC_RELAXED))
+			return READER_STOPPED;
+		if (ppoll(&pfd, 1, NULL, during) < 0 && errno != EINTR)
+			_exit(3);
+	}
+}
+
 /*
  * Reader @r: reads whole records, sleeping in ppoll(2) without a timeout
  * while the FIFO is empty, until SIGUSR1 says the writers are done; then it
@@ -2626,32 +2669,19 @@ static void on_reader_stop(int sig)
  */
 static void fifo_reader(const char *path, struct stress *st, int r)
 {
-	struct sigaction sa = { .sa_handler = on_reader_stop };
 	struct rec buf[256];
-	struct pollfd pfd;
-	sigset_t block, during;
+	sigset_t during;
 	int fd = open(path, O_RDONLY | O_NONBLOCK);
 	ssize_t n;
 	size_t i;
 
 	if (fd < 0)
 		_exit(1);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &block, &during);
-	sigdelset(&during, SIGUSR1);
-	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	reader_signals(&during);
 	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EAGAIN) {
-			if (__atomic_load_n(&reader_stop, __ATOMIC_RELAXED))
-				break;
-			if (ppoll(&pfd, 1, NULL, &during) < 0 && errno != EINTR)
-				_exit(3);
-			continue;
-		}
+		n = reader_read(fd, buf, sizeof(buf), &during);
+		if (n == READER_STOPPED)
+			break;
 		if (n <= 0 || n % sizeof(struct rec))
 			_exit(2);
 		for (i = 0; i < n / sizeof(struct rec); i++) {
@@ -3003,32 +3033,19 @@ static void stream_writer(const char *path, struct stress *st, long ms)
  */
 static void stream_reader(const char *path, struct stress *st)
 {
-	struct sigaction sa = { .sa_handler = on_reader_stop };
 	static unsigned char buf[1 << 20];
 	int fd = open(path, O_RDONLY | O_NONBLOCK);
-	sigset_t block, during;
-	struct pollfd pfd;
+	sigset_t during;
 	uint64_t off = 0;
 	ssize_t n, i;
 
 	if (fd < 0)
 		_exit(1);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &block, &during);
-	sigdelset(&during, SIGUSR1);
-	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	reader_signals(&during);
 	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EAGAIN) {
-			if (__atomic_load_n(&reader_stop, __ATOMIC_RELAXED))
-				break;
-			if (ppoll(&pfd, 1, NULL, &during) < 0 && errno != EINTR)
-				_exit(3);
-			continue;
-		}
+		n = reader_read(fd, buf, sizeof(buf), &during);
+		if (n == READER_STOPPED)
+			break;
 		if (n <= 0)
 			_exit(2);
 		for (i = 0; i < n; i++)
