@@ -77,7 +77,7 @@ apply() {
 # gives differently from the sources (the edits of its backports).
 expected() {
 	local kver="$1" dir="$2"
-	[[ "$(basename "$(series_file "$kver")")" != series ]] || return 0
+	! series_is_sources "$kver" || return 0
 	"$ACME_ROOT/scripts/mkpatches" --sources-for "$kver" --out "$dir"
 }
 

@@ -17,7 +17,7 @@
 #     attribute that acme.c defines has an entry that search finds;
 #   - compiles the user-space examples of acme.rst with -Wall -Werror
 #     (the guest checks run it).
-# Needs sphinx-build (Debian package python3-sphinx).
+# Needs sphinx-build and PyYAML (python3-sphinx, python3-yaml).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -121,6 +121,8 @@ main() {
 	local kver=""
 	opts_kver kver "$@"
 	need sphinx-build:python3-sphinx perl:perl make:make
+	# htmldocs runs tools/net/ynl/ynl-gen-rst.py with the python3 of PATH
+	need_py python3 yaml:python3-yaml
 
 	TREE="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
 	acme_tmpdir OUT

@@ -7,12 +7,12 @@
 #
 # Runs the bats tests in scripts/lib/selftest/ (bats --tap): the KTAP writer
 # and reader of scripts/lib/ktap.sh (under bash and busybox sh, and against
-# the kernel's own parser, kunit.py, when a 6.12 tree is already
-# extracted), opts_parse and opts_none, kver_normalize, the arch tables and
+# the kernel's own parser, kunit.py, of the 6.12 tree it extracts when
+# needed), opts_parse and opts_none, kver_normalize, the arch tables and
 # arch_load, toolchain_vars, scripts/lib/bench-report.py on a sample, and
 # the drift check of the performance guide (the acme-bench results in
 # scripts/README.md against scripts/lib/bench/).
-# Builds and boots nothing; takes a few seconds. Exits with bats' status.
+# Builds and boots nothing; takes a few seconds once the tree is there. Exits with bats' status.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -20,5 +20,10 @@ set -euo pipefail
 opts_parse -- "$@"
 opts_none
 
-need bats:bats
+# What the tests run, so that none skips for want of it: busybox sh,
+# gcc, Debian's python3 with matplotlib (bench-report.py) and the 6.12
+# tree with kunit.py.
+need bats:bats busybox:busybox-static gcc:gcc
+need_py /usr/bin/python3 matplotlib:python3-matplotlib
+KSRC="" "$ACME_ROOT/scripts/lib/get-source.sh" --kver 6.12 >/dev/null
 exec bats --tap "$ACME_ROOT/scripts/lib/selftest"

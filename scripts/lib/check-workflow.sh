@@ -51,14 +51,6 @@ need_action_validator() {
 	[[ -x "$AV" ]] || die "npm installed no $AV: remove $AV_PREFIX and run again"
 }
 
-# need_yaml - python3 can import yaml.
-need_yaml() {
-	need python3:python3
-	python3 -c 'import yaml' 2>/dev/null || apt_install python3-yaml
-	python3 -c 'import yaml' 2>/dev/null ||
-		die "python3 cannot import yaml even after installing python3-yaml"
-}
-
 # workflow_facts FILE - what the checks need of FILE, one record a line,
 # fields separated by tabs (newlines in values as \n):
 #   shell  WHERE      SHELL    the shell of the workflow's defaults (WHERE
@@ -224,7 +216,7 @@ main() {
 	mapfile -t files < <(find "$dir" -maxdepth 1 -name '*.yml' | LC_ALL=C sort)
 	((${#files[@]})) || die "no *.yml in $dir: restore .github/workflows/ci.yml from git"
 	need_action_validator
-	need_yaml
+	need_py python3 yaml:python3-yaml
 	mapfile -t lines < <("$ACME_ROOT/scripts/matrix" --list | sed -n 's|^shard [0-9]*/\([0-9]*\):.*|\1|p' | sort -u)
 	((${#lines[@]} == 1)) ||
 		die "scripts/matrix --list prints no single shard count N ('shard I/N: ...' lines): fix scripts/matrix"

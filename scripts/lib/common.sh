@@ -16,6 +16,7 @@
 #   check_error MSG...   "acme: SCRIPT: MSG" on stderr, counted in CHECK_ERRORS
 #   need CMD:PKG...      make sure commands exist (apt-get install as root)
 #   need_file PATH:PKG.. same, detected by a file path
+#   need_py PY MOD:PKG...  make sure python PY imports the modules
 #   need_static_busybox  make sure /bin/busybox is the static busybox
 #   need_busybox_deb A   print the path of Debian's static busybox for A (fetched)
 #   guest_busybox        ACME_BUSYBOX for the guest of ARCH_NAME
@@ -36,6 +37,7 @@
 #   timed LABEL CMD...   run CMD, log "time: LABEL N.N s"
 #   tree_version DIR     VERSION.PATCHLEVEL of the tree in DIR
 #   series_file KVER     the series file for Linux KVER (series, series-6.1)
+#   series_is_sources KVER  KVER's series applies the sources unedited
 #   tree_series TREE     the series file for the kernel in TREE
 #   series_patches SERIES  the patch paths SERIES lists
 #   quilt_series TREE ARGS  quilt in TREE on the series for its kernel
@@ -184,6 +186,8 @@ apt_install() {
 	command -v apt-get >/dev/null 2>&1 ||
 		die "missing packages and no apt-get: install $* by hand"
 	log "installing missing packages: $*"
+	local t0
+	t0="$(now_ms)"
 	if ((_ACME_APT_UPDATED == 0)); then
 		apt-get update -qq >/dev/null || die "apt-get update failed"
 		_ACME_APT_UPDATED=1
@@ -191,6 +195,7 @@ apt_install() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends "$@" >&2 ||
 		die "apt-get install $* failed"
+	log "time: installing packages $(secs_since "$t0") s"
 }
 
 # _split SPEC -> sets _key and _pkg from "key:pkg" (pkg defaults to key).
@@ -228,6 +233,26 @@ need_file() {
 	for spec in "$@"; do
 		_split "$spec"
 		[[ -e "$_key" ]] || die "'$_key' still missing after installing $_pkg"
+	done
+}
+
+# need_py PYTHON "module:debpkg"... - PYTHON (python3, the one in PATH that
+# the kernel's make runs, or /usr/bin/python3) imports every module;
+# a missing one's package gets installed.
+need_py() {
+	local py="$1" spec missing=()
+	shift
+	need python3:python3
+	for spec in "$@"; do
+		_split "$spec"
+		"$py" -c "import $_key" 2>/dev/null || missing+=("$_pkg")
+	done
+	((${#missing[@]} == 0)) && return 0
+	apt_install "${missing[@]}"
+	for spec in "$@"; do
+		_split "$spec"
+		"$py" -c "import $_key" 2>/dev/null ||
+			die "$(command -v "$py") cannot import $_key even after installing $_pkg (is it Debian's python3? $_pkg is for /usr/bin/python3)"
 	done
 }
 
@@ -557,6 +582,12 @@ series_file() {
 	printf '%s\n' "$ACME_ROOT/${ACME_SERIES[$1]:-series}"
 }
 
+# series_is_sources KVER - KVER's series applies the sources as they are
+# (series); a series with backports (series-6.1) edits some of them.
+series_is_sources() {
+	[[ "${ACME_SERIES[$1]:-series}" == series ]]
+}
+
 # tree_series TREE - the series file for the kernel in TREE.
 tree_series() {
 	series_file "$(tree_version "$1")"
@@ -728,6 +759,8 @@ build_kselftest() {
 	need_arch_toolchain
 	cc="$(arch_cc)"
 	vars=("${ARCH_MAKE[@]}")
+	# the kselftest's install copies with rsync (tools/testing/selftests/lib.mk)
+	need make:make rsync:rsync
 	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
 	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
 	# What `make kselftest-install` runs after `make headers`: the test in
