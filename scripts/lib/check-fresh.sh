@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/lib/check-fresh.sh - the README's two commands on a fresh Debian 12
+#
+# usage: scripts/lib/check-fresh.sh [--ref REF] [--keep]
+#
+# As root: makes a minimal Debian 12 root with debootstrap (--variant
+# minbase, from the mirror of this machine's apt sources), clones this
+# repository into it (its commit REF, default HEAD: uncommitted changes are
+# not in the check) and runs there, as root and as README.md says, first
+# `scripts/run` and then `scripts/test --quick`, with an empty cache. It
+# passes when both exit 0 and scripts/run printed the seed transcript.
+#
+# Into the root go only what reaching the package registries needs: the
+# apt sources and apt's Acquire settings, resolv.conf, the local
+# certificate authorities (/usr/local/share/ca-certificates) and the
+# bundle that SSL_CERT_FILE and NODE_EXTRA_CA_CERTS name, with those
+# variables set inside. The commands run in a mount namespace of their
+# own (proc, sys and /dev mounted there), so nothing stays mounted when
+# they end.
+#
+# What is kept across runs: debootstrap's tarball of the minbase packages
+# ($ACME_CACHE/fresh/, made once, named after the mirror), which holds no
+# package of the harness: the README's commands install every one inside.
+# The root is made anew on every run and removed at the end (--keep keeps
+# it, in $ACME_CACHE/fresh/root).
+#
+# Prints KTAP on stdout: one line per step (debootstrap, the clone,
+# scripts/run, its transcript, scripts/test --quick), with its time, then
+# the time of the packages, the build, the boot and the tests, and the
+# packages the two commands installed. Logs go to $ACME_CACHE/fresh/logs/.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=scripts/lib/ktap.sh
+. "$ACME_ROOT/scripts/lib/ktap.sh"
+
+SUITE=bookworm
+DIR="$ACME_CACHE/fresh"
+ROOT="$DIR/root"
+LOGS="$DIR/logs"
+REF=HEAD
+KEEP=0
+# the PATH and locale of a root login on a fresh Debian 12
+FRESH_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# The seed's transcript, in order, as scripts/run shows it.
+TRANSCRIPT=(
+	'# modprobe hello'
+	'hello: Good morrow to this fair assembly.'
+	'# rmmod hello'
+	'hello: Alas, poor world, what treasure hast thou lost!'
+)
+
+# mirror - the Debian mirror of this machine's apt sources (the URI of
+# the source that holds $SUITE's main).
+mirror() {
+	local uri
+	# shellcheck disable=SC2016 # apt's format, not the shell's
+	uri="$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
+		awk -v s="$SUITE" '$2 == s { print $1; exit }')"
+	[[ -n "$uri" ]] ||
+		die "no apt source for Debian $SUITE on this machine (apt-get indextargets; run apt-get update first)"
+	printf '%s\n' "${uri%/}"
+}
+
+# mounted_under DIR - true when something is mounted at or below DIR.
+mounted_under() {
+	findmnt -rn -o TARGET | awk -v d="$1" '$0 == d || index($0, d "/") == 1 { f = 1 } END { exit !f }'
+}
+
+# remove_root - delete the root, never through a mount that is still there.
+remove_root() {
+	[[ -e "$ROOT" ]] || return 0
+	! mounted_under "$ROOT" ||
+		die "something is still mounted under $ROOT (findmnt); unmount it, then remove $ROOT"
+	rm -rf --one-file-system -- "$ROOT"
+}
+
+# debootstrap_root - the minbase root, from the cached tarball when there
+# is one for this mirror.
+debootstrap_root() {
+	local mirror tarball
+	mirror="$(mirror)"
+	tarball="$DIR/$SUITE-minbase-$(printf '%s' "$mirror" | sha256sum | cut -c1-12).tgz"
+	if [[ ! -s "$tarball" ]]; then
+		log "fetching Debian $SUITE's minbase packages from $mirror (once, into $tarball)"
+		rm -rf -- "$DIR/tarball.tmp"
+		debootstrap --variant=minbase --make-tarball="$tarball.tmp" \
+			"$SUITE" "$DIR/tarball.tmp" "$mirror" >"$LOGS/debootstrap-tarball.log" 2>&1 ||
+			die "debootstrap --make-tarball failed (log: $LOGS/debootstrap-tarball.log)"
+		rm -rf -- "$DIR/tarball.tmp"
+		mv -f -- "$tarball.tmp" "$tarball"
+	fi
+	log "debootstrap --variant=minbase $SUITE into $ROOT"
+	debootstrap --variant=minbase --unpack-tarball="$tarball" \
+		"$SUITE" "$ROOT" "$mirror" >"$LOGS/debootstrap.log" 2>&1 ||
+		die "debootstrap failed (log: $LOGS/debootstrap.log)"
+}
+
+# copy_in FILE... - copy host files to the same paths in the root.
+copy_in() {
+	local f
+	for f in "$@"; do
+		[[ -e "$f" ]] || continue
+		mkdir -p -- "$ROOT$(dirname "$f")"
+		cp -L -- "$f" "$ROOT$f"
+	done
+}
+
+# ca_bundles - the bundles that SSL_CERT_FILE and NODE_EXTRA_CA_CERTS name.
+ca_bundles() {
+	printf '%s\n' "${SSL_CERT_FILE:-}" "${NODE_EXTRA_CA_CERTS:-}" | grep . | sort -u || true
+}
+
+# registry_access - what reaching the package registries needs, and no more.
+registry_access() {
+	local -a files=()
+	mapfile -t files < <(ls -d /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources /usr/local/share/ca-certificates/* 2>/dev/null)
+	rm -f -- "$ROOT"/etc/apt/sources.list "$ROOT"/etc/apt/sources.list.d/*
+	copy_in /etc/resolv.conf "${files[@]}"
+	mapfile -t files < <(ca_bundles)
+	copy_in "${files[@]}"
+	# apt's Acquire:: settings of this machine (such as a mirror whose
+	# Release files are past Valid-Until)
+	apt-config dump Acquire | grep -v '^Acquire::IndexTargets' \
+		>"$ROOT/etc/apt/apt.conf.d/00acme-fresh-acquire" || true
+	# the keyrings the sources name
+	mapfile -t files < <(grep -ho 'Signed-By: *[^ ]*\|signed-by=[^] ]*' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null |
+		sed 's/^Signed-By: *//; s/^signed-by=//' | sort -u)
+	copy_in "${files[@]}"
+}
+
+# clone - this repository's commit REF in /root/acme of the root.
+clone() {
+	local commit
+	commit="$(git -C "$ACME_ROOT" rev-parse --verify "$REF^{commit}")" ||
+		die "no commit '$REF' in $ACME_ROOT"
+	[[ -z "$(git -C "$ACME_ROOT" status --porcelain --untracked-files=no)" || "$REF" != HEAD ]] ||
+		warn "$ACME_ROOT has uncommitted changes: they are not in the check"
+	git clone -q --no-hardlinks "$ACME_ROOT" "$ROOT/root/acme"
+	git -C "$ROOT/root/acme" checkout -q --detach "$commit"
+	log "cloned $commit into $ROOT/root/acme"
+}
+
+# in_root CMD - run CMD with bash -c in the root, from /root/acme, as a
+# root login there, in a mount namespace of its own.
+in_root() {
+	local -a envs=(HOME=/root PATH="$FRESH_PATH" TERM=dumb USER=root LOGNAME=root)
+	[[ -z "${SSL_CERT_FILE:-}" ]] || envs+=(SSL_CERT_FILE="$SSL_CERT_FILE")
+	[[ -z "${NODE_EXTRA_CA_CERTS:-}" ]] || envs+=(NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS")
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare --mount --propagation private -- bash -euc '
+		r="$1"; shift
+		mount -t proc proc "$r/proc"
+		mount -t sysfs sysfs "$r/sys"
+		mount --rbind /dev "$r/dev"
+		mount -t tmpfs tmpfs "$r/tmp"
+		exec chroot "$r" /usr/bin/env -i "$@"
+	' fresh "$ROOT" "${envs[@]}" /bin/bash -c "cd /root/acme && $1"
+}
+
+# installed_packages - the packages installed in the root, one a line.
+installed_packages() {
+	# shellcheck disable=SC2016 # dpkg's format, not the shell's
+	chroot "$ROOT" dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' |
+		awk '$1 == "ii" { print $2 }' | sort
+}
+
+# seed_transcript LOG - the transcript's lines appear in LOG in order.
+seed_transcript() {
+	local log="$1" line n=0
+	local -a lines=()
+	mapfile -t lines < <(tr -d '\r' <"$log")
+	for line in "${lines[@]}"; do
+		if [[ "$line" == "${TRANSCRIPT[n]}" ]]; then
+			n=$((n + 1))
+			((n < ${#TRANSCRIPT[@]})) || return 0
+		fi
+	done
+	echo "# scripts/run did not print the seed transcript: '${TRANSCRIPT[n]}' is missing (after line $n of it)"
+	return 1
+}
+
+# step NAME CMD... - one KTAP line for CMD, with its time; on failure the
+# end of its log (the file named by STEP_LOG).
+STEP_LOG=""
+step() {
+	local name="$1" t0 rc=0
+	shift
+	t0="$(now_ms)"
+	"$@" || rc=$?
+	if ((rc == 0)); then
+		ktap_ok "$name ($(secs_since "$t0") s)"
+	else
+		ktap_not_ok "$name ($(secs_since "$t0") s, exit status $rc)"
+		[[ -z "$STEP_LOG" || ! -f "$STEP_LOG" ]] || {
+			tail -n 25 "$STEP_LOG" | sed 's/^/# /'
+			echo "# full log: $STEP_LOG"
+		}
+	fi
+	return "$rc"
+}
+
+# run_logged LOG CMD - in_root CMD, its output into LOG.
+run_logged() {
+	STEP_LOG="$1"
+	in_root "$2" >"$1" 2>&1
+}
+
+# times - the time of the packages, the build, the boot and the tests,
+# from what the two commands logged ("acme: time: ..." lines; the groups
+# of scripts/test log into the root's cache).
+times() {
+	local run="$LOGS/run.log" test="$LOGS/test.log" pk
+	pk="$({
+		cat "$run" "$test"
+		find "$ROOT/root/.cache/acme/logs" -name '*.log' -exec cat {} +
+	} 2>/dev/null | awk '/^acme: time: installing packages / { t += $(NF - 1) } END { printf "%.0f", t }')"
+	echo "# time: packages $pk s (both commands)"
+	awk '
+		/^acme: time: tree / { tr += $(NF - 1) }
+		/^acme: time: kernel build / { kb += $(NF - 1) }
+		/^acme: time: kselftest build / { ks += $(NF - 1) }
+		/^acme: guest exited with status .* after [0-9]+ s$/ { bo += $(NF - 1) }
+		END {
+			printf "# time: source and series %.0f s, kernel build %.0f s, kselftest %.0f s (scripts/run)\n", tr, kb, ks
+			printf "# time: boot and demo %.0f s (scripts/run)\n", bo
+		}' "$run" 2>/dev/null || true
+	sed -n 's/^# total time \([0-9]*\) s.*/# time: tests \1 s (scripts\/test --quick)/p' "$test" 2>/dev/null || true
+}
+
+cleanup() {
+	((KEEP)) || remove_root
+}
+
+main() {
+	local before
+	opts_parse --ref=REF --keep!KEEP -- "$@"
+	opts_none
+	((EUID == 0)) || die "the fresh-machine check needs root (debootstrap, chroot, mount)"
+	need debootstrap:debootstrap git:git unshare:util-linux findmnt:util-linux
+	mkdir -p -- "$DIR" "$LOGS"
+	acme_lock fresh
+	remove_root
+	trap cleanup EXIT
+	rm -f -- "$LOGS"/*.log
+
+	ktap_begin
+	STEP_LOG="$LOGS/debootstrap.log"
+	step "debootstrap --variant=minbase $SUITE" debootstrap_root || return 1
+	registry_access
+	STEP_LOG=""
+	step "clone $REF into the root" clone || return 1
+	before="$(installed_packages)"
+	if step "scripts/run" run_logged "$LOGS/run.log" scripts/run; then
+		STEP_LOG=""
+		step "scripts/run printed the seed transcript" seed_transcript "$LOGS/run.log" || true
+		step "scripts/test --quick" run_logged "$LOGS/test.log" "scripts/test --quick" || true
+	fi
+	times
+	comm -13 <(printf '%s\n' "$before") <(installed_packages) >"$LOGS/packages.txt"
+	echo "# packages the two commands installed ($(wc -l <"$LOGS/packages.txt")): $(grep -v '^lib' "$LOGS/packages.txt" | tr '\n' ' ')(and $(grep -c '^lib' "$LOGS/packages.txt") lib*)"
+	ktap_end
+}
+
+main "$@"
