@@ -232,12 +232,23 @@ times() {
 	sed -n 's/^# total time \([0-9]*\) s.*/# time: tests \1 s (scripts\/test --quick)/p' "$test" 2>/dev/null || true
 }
 
+# packages_summary FILE - how many packages FILE lists, by kind, and the
+# names of those that are not libraries, node or python modules.
+packages_summary() {
+	local f="$1" kind n
+	printf '# packages the two commands installed: %d (list: %s)\n' "$(wc -l <"$f")" "$f"
+	for kind in lib node- python3-; do
+		n="$(grep -c "^$kind" "$f" || true)"
+		printf '#   %s*: %d\n' "$kind" "$n"
+	done
+	printf '#   the others: %s\n' "$(grep -Ev '^(lib|node-|python3-)' "$f" | tr '\n' ' ')"
+}
+
 cleanup() {
 	((KEEP)) || remove_root
 }
 
 main() {
-	local before
 	opts_parse --ref=REF --keep!KEEP -- "$@"
 	opts_none
 	((EUID == 0)) || die "the fresh-machine check needs root (debootstrap, chroot, mount)"
@@ -246,7 +257,7 @@ main() {
 	acme_lock fresh
 	remove_root
 	trap cleanup EXIT
-	rm -f -- "$LOGS"/*.log
+	rm -f -- "$LOGS"/*.log "$LOGS"/*.txt
 
 	ktap_begin
 	STEP_LOG="$LOGS/debootstrap.log"
@@ -254,15 +265,18 @@ main() {
 	registry_access
 	STEP_LOG=""
 	step "clone $REF into the root" clone || return 1
-	before="$(installed_packages)"
+	installed_packages >"$LOGS/packages-minbase.txt"
 	if step "scripts/run" run_logged "$LOGS/run.log" scripts/run; then
 		STEP_LOG=""
 		step "scripts/run printed the seed transcript" seed_transcript "$LOGS/run.log" || true
+		installed_packages >"$LOGS/packages-run.txt"
 		step "scripts/test --quick" run_logged "$LOGS/test.log" "scripts/test --quick" || true
 	fi
 	times
-	comm -13 <(printf '%s\n' "$before") <(installed_packages) >"$LOGS/packages.txt"
-	echo "# packages the two commands installed ($(wc -l <"$LOGS/packages.txt")): $(grep -v '^lib' "$LOGS/packages.txt" | tr '\n' ' ')(and $(grep -c '^lib' "$LOGS/packages.txt") lib*)"
+	comm -13 "$LOGS/packages-minbase.txt" <(installed_packages) >"$LOGS/packages.txt"
+	[[ ! -f "$LOGS/packages-run.txt" ]] ||
+		echo "# packages: scripts/run installed $(comm -13 "$LOGS/packages-minbase.txt" "$LOGS/packages-run.txt" | wc -l), scripts/test --quick $(comm -13 "$LOGS/packages-run.txt" <(installed_packages) | wc -l) more"
+	packages_summary "$LOGS/packages.txt"
 	ktap_end
 }
 
