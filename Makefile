@@ -45,7 +45,7 @@ ACME_CONFIG := CONFIG_ACME_CORE=m CONFIG_ACME=m CONFIG_ACME_HELLO=m \
 
 modules:
 
-.PHONY: modules clean modules_install help
+.PHONY: modules clean modules_install kernelrelease help
 
 # Every goal but clean and help needs a configured kernel build or headers
 # directory: say so in one line, before kbuild is called.
@@ -67,8 +67,14 @@ modules:
 KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 		$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
+need-krelease = $(if $(KRELEASE),,$(error acme: error: KDIR=$(KDIR) has no UTS_RELEASE in include/generated/utsrelease.h; pass KDIR= a built kernel or a headers directory))
+
+kernelrelease:
+	$(need-krelease)
+	@echo '$(KRELEASE)'
+
 modules_install:
-	$(if $(KRELEASE),,$(error acme: error: KDIR=$(KDIR) has no UTS_RELEASE in include/generated/utsrelease.h; pass KDIR= a built kernel or a headers directory))
+	$(need-krelease)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(ACME_CONFIG) $@
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 
@@ -93,6 +99,7 @@ help:
 	@echo '                   INSTALL_MOD_DIR/drivers/char/acme/ and run depmod'
 	@echo '                   (sign-file SSL errors with distribution headers are'
 	@echo '                   harmless: the modules are installed unsigned)'
+	@echo '  kernelrelease    print the release modules_install installs for'
 	@echo '  clean            remove the build products (needs no KDIR)'
 	@echo '  help             show this help'
 	@echo ''

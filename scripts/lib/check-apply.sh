@@ -11,8 +11,9 @@
 # repository is identical in the patched tree (the sources and the patches
 # have not drifted apart); for a series with backports (series-6.1), the
 # files they edit are compared with the edits applied
-# (scripts/mkpatches --sources-for). With quilt it also checks that `quilt pop -a`
-# gives the pristine tree back.
+# (scripts/mkpatches --sources-for). With quilt it also checks that README.md's
+# undo (quilt pop -a, then .pc/ and the empty directories removed) gives the
+# pristine tree back, with no directory left behind.
 #
 # The pristine tree is kept as a git repository in
 # $ACME_CACHE/git/linux-KVER (made once, about a minute) and reset after
@@ -118,10 +119,12 @@ main() {
 		die "the patched tree differs from the sources: run scripts/mkpatches"
 	fi
 	if [[ "$method" == quilt ]]; then
-		quilt_series "$tree" pop -a -q >/dev/null || die "quilt pop -a failed"
-		rm -rf "$tree/.pc"
+		# README.md's undo: quilt pop -a, .pc/ and the empty directories
+		quilt_unapply "$tree" || die "quilt pop -a failed"
 		[[ -z "$(git -C "$tree" status --porcelain)" ]] ||
 			die "quilt pop -a did not restore the pristine tree"
+		[[ -z "$(find "$tree" -name .git -prune -o -type d -empty -print)" ]] ||
+			die "the undo leaves empty directories: $(find "$tree" -name .git -prune -o -type d -empty -print | tr '\n' ' ')"
 	fi
 	reset_tree "$tree"
 	log "$(basename "$(series_file "$kver")") applies to Linux $kver with $method and matches the sources"
