@@ -43,8 +43,8 @@
 #   quilt_series TREE ARGS  quilt in TREE on the series for its kernel
 #   quilt_unapply TREE   pop the acme stack and clean up after quilt
 #   CCACHE_DIR           ccache dir, default $ACME_CACHE/ccache (exported)
-#   ccache_cc CC         print "ccache CC", or nothing when ccache is
-#                        missing or ACME_CCACHE=0
+#   ccache_cc CC         print "ccache CC" (installing ccache), or nothing
+#                        when ACME_CCACHE=0
 #   example_source, example_expected  the example program of acme.rst and
 #                        the output the page promises for it
 #   build_example INCDIR OUTDIR  that example, static, with -Werror
@@ -654,11 +654,12 @@ timed() {
 	log "time: $label $(secs_since "$t0") s"
 }
 
-# ccache_cc CC - "ccache CC" for make's CC=, or nothing when ccache is
-# missing or ACME_CCACHE=0. The cache is $CCACHE_DIR (set above).
+# ccache_cc CC - "ccache CC" for make's CC=, or nothing when
+# ACME_CCACHE=0; installs ccache when it is missing (its output and log
+# lines go to stderr). The cache is $CCACHE_DIR (set above).
 ccache_cc() {
 	[[ "${ACME_CCACHE:-1}" != 0 ]] || return 0
-	command -v ccache >/dev/null 2>&1 || return 0
+	need ccache:ccache
 	mkdir -p -- "$CCACHE_DIR"
 	printf 'ccache %s\n' "$1"
 }
