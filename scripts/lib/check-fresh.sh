@@ -10,7 +10,8 @@
 # repository into it (its commit REF, default HEAD: uncommitted changes are
 # not in the check) and runs there, as root and as README.md says, first
 # `scripts/run` and then `scripts/test --quick`, with an empty cache. It
-# passes when both exit 0 and scripts/run printed the seed transcript.
+# passes when both exit 0 and scripts/run printed the seed transcript as
+# README.md shows it (its block that starts "# modprobe hello").
 #
 # Into the root go only what reaching the package registries needs: the
 # apt sources and apt's Acquire settings, resolv.conf, the local
@@ -21,15 +22,17 @@
 # they end.
 #
 # What is kept across runs: debootstrap's tarball of the minbase packages
-# ($ACME_CACHE/fresh/, made once, named after the mirror), which holds no
-# package of the harness: the README's commands install every one inside.
-# The root is made anew on every run and removed at the end (--keep keeps
-# it, in $ACME_CACHE/fresh/root).
+# ($ACME_CACHE/fresh/, named after the mirror, made again when a week
+# old), which holds no package of the harness: the README's commands
+# install every one inside. The root is made anew on every run and
+# removed at the end (--keep keeps it, in $ACME_CACHE/fresh/root); an
+# interrupt or SIGTERM kills everything running in it first.
 #
 # Prints KTAP on stdout: one line per step (debootstrap, the clone,
 # scripts/run, its transcript, scripts/test --quick), with its time, then
 # the time of the packages, the build, the boot and the tests, and the
-# packages the two commands installed. Logs go to $ACME_CACHE/fresh/logs/.
+# packages the two commands installed. Logs go to $ACME_CACHE/fresh/logs/
+# (the two commands' own logs, from the root's cache, in root-logs/).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -44,13 +47,8 @@ REF=HEAD
 KEEP=0
 # the PATH and locale of a root login on a fresh Debian 12
 FRESH_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-# The seed's transcript, in order, as scripts/run shows it.
-TRANSCRIPT=(
-	'# modprobe hello'
-	'hello: Good morrow to this fair assembly.'
-	'# rmmod hello'
-	'hello: Alas, poor world, what treasure hast thou lost!'
-)
+# the pid of the unshare that runs a command in the root
+INROOT_PID=""
 
 # mirror - the Debian mirror of this machine's apt sources (the URI of
 # the source that holds $SUITE's main).
@@ -59,14 +57,18 @@ mirror() {
 	# shellcheck disable=SC2016 # apt's format, not the shell's
 	uri="$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null |
 		awk -v s="$SUITE" '$2 == s { print $1; exit }')"
-	[[ -n "$uri" ]] ||
-		die "no apt source for Debian $SUITE on this machine (apt-get indextargets; run apt-get update first)"
+	if [[ -z "$uri" ]]; then
+		log "error: no apt source for Debian $SUITE on this machine (apt-get indextargets; run apt-get update first)"
+		return 1
+	fi
 	printf '%s\n' "${uri%/}"
 }
 
 # mounted_under DIR - true when something is mounted at or below DIR.
 mounted_under() {
-	findmnt -rn -o TARGET | awk -v d="$1" '$0 == d || index($0, d "/") == 1 { f = 1 } END { exit !f }'
+	local d
+	d="$(realpath -m -- "$1")"
+	findmnt -rn -o TARGET | awk -v d="$d" '$0 == d || index($0, d "/") == 1 { f = 1 } END { exit !f }'
 }
 
 # remove_root - delete the root, never through a mount that is still there.
@@ -78,24 +80,27 @@ remove_root() {
 }
 
 # debootstrap_root - the minbase root, from the cached tarball when there
-# is one for this mirror.
+# is one for this mirror younger than a week. debootstrap runs in a mount
+# namespace of its own: the proc and sys it mounts in the root go away
+# with it.
 debootstrap_root() {
 	local mirror tarball
-	mirror="$(mirror)"
+	mirror="$(mirror)" || return 1
 	tarball="$DIR/$SUITE-minbase-$(printf '%s' "$mirror" | sha256sum | cut -c1-12).tgz"
+	[[ -z "$(find "$tarball" -mtime +7 2>/dev/null)" ]] || rm -f -- "$tarball"
 	if [[ ! -s "$tarball" ]]; then
-		log "fetching Debian $SUITE's minbase packages from $mirror (once, into $tarball)"
+		log "fetching Debian $SUITE's minbase packages from $mirror (into $tarball)"
 		rm -rf -- "$DIR/tarball.tmp"
+		STEP_LOG="$LOGS/debootstrap-tarball.log"
 		debootstrap --variant=minbase --make-tarball="$tarball.tmp" \
-			"$SUITE" "$DIR/tarball.tmp" "$mirror" >"$LOGS/debootstrap-tarball.log" 2>&1 ||
-			die "debootstrap --make-tarball failed (log: $LOGS/debootstrap-tarball.log)"
+			"$SUITE" "$DIR/tarball.tmp" "$mirror" >"$STEP_LOG" 2>&1 || return 1
 		rm -rf -- "$DIR/tarball.tmp"
 		mv -f -- "$tarball.tmp" "$tarball"
 	fi
 	log "debootstrap --variant=minbase $SUITE into $ROOT"
-	debootstrap --variant=minbase --unpack-tarball="$tarball" \
-		"$SUITE" "$ROOT" "$mirror" >"$LOGS/debootstrap.log" 2>&1 ||
-		die "debootstrap failed (log: $LOGS/debootstrap.log)"
+	STEP_LOG="$LOGS/debootstrap.log"
+	unshare --mount --propagation private -- debootstrap --variant=minbase \
+		--unpack-tarball="$tarball" "$SUITE" "$ROOT" "$mirror" >"$STEP_LOG" 2>&1
 }
 
 # copy_in FILE... - copy host files to the same paths in the root.
@@ -104,7 +109,7 @@ copy_in() {
 	for f in "$@"; do
 		[[ -e "$f" ]] || continue
 		mkdir -p -- "$ROOT$(dirname "$f")"
-		cp -L -- "$f" "$ROOT$f"
+		cp -rL -- "$f" "$ROOT$f"
 	done
 }
 
@@ -136,30 +141,51 @@ registry_access() {
 # clone - this repository's commit REF in /root/acme of the root.
 clone() {
 	local commit
-	commit="$(git -C "$ACME_ROOT" rev-parse --verify "$REF^{commit}")" ||
-		die "no commit '$REF' in $ACME_ROOT"
+	commit="$(git -C "$ACME_ROOT" rev-parse --verify -q "$REF^{commit}")" || {
+		log "error: no commit '$REF' in $ACME_ROOT"
+		return 1
+	}
 	[[ -z "$(git -C "$ACME_ROOT" status --porcelain --untracked-files=no)" || "$REF" != HEAD ]] ||
 		warn "$ACME_ROOT has uncommitted changes: they are not in the check"
-	git clone -q --no-hardlinks "$ACME_ROOT" "$ROOT/root/acme"
-	git -C "$ROOT/root/acme" checkout -q --detach "$commit"
+	# the clone, then the commit fetched by its id: REF may be any commit
+	git clone -q --no-hardlinks "$ACME_ROOT" "$ROOT/root/acme" &&
+		git -C "$ROOT/root/acme" fetch -q origin "$commit" &&
+		git -C "$ROOT/root/acme" checkout -q --detach "$commit" || return 1
+	[[ "$(git -C "$ROOT/root/acme" rev-parse HEAD)" == "$commit" ]] || return 1
 	log "cloned $commit into $ROOT/root/acme"
 }
 
 # in_root CMD - run CMD with bash -c in the root, from /root/acme, as a
-# root login there, in a mount namespace of its own.
+# root login there, in mount and pid namespaces of its own: its mounts go
+# away with it, and killing the unshare (INROOT_PID) kills all it started.
+# Of this machine's environment it gets only the CA bundles and proxies.
 in_root() {
+	local v rc=0
 	local -a envs=(HOME=/root PATH="$FRESH_PATH" TERM=dumb USER=root LOGNAME=root)
-	[[ -z "${SSL_CERT_FILE:-}" ]] || envs+=(SSL_CERT_FILE="$SSL_CERT_FILE")
-	[[ -z "${NODE_EXTRA_CA_CERTS:-}" ]] || envs+=(NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS")
+	for v in SSL_CERT_FILE NODE_EXTRA_CA_CERTS http_proxy https_proxy no_proxy; do
+		[[ -z "${!v:-}" ]] || envs+=("$v=${!v}")
+	done
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare --mount --propagation private -- bash -euc '
+	unshare --mount --pid --fork --kill-child --propagation private -- bash -euc '
 		r="$1"; shift
 		mount -t proc proc "$r/proc"
 		mount -t sysfs sysfs "$r/sys"
 		mount --rbind /dev "$r/dev"
-		mount -t tmpfs tmpfs "$r/tmp"
 		exec chroot "$r" /usr/bin/env -i "$@"
-	' fresh "$ROOT" "${envs[@]}" /bin/bash -c "cd /root/acme && $1"
+	' fresh "$ROOT" "${envs[@]}" /bin/bash -c "cd /root/acme && $1" </dev/null &
+	INROOT_PID=$!
+	wait "$INROOT_PID" || rc=$?
+	INROOT_PID=""
+	return "$rc"
+}
+
+# transcript - the seed's transcript as README.md shows it: the lines of
+# its block that starts "# modprobe hello".
+transcript() {
+	awk '/^```/ { if (inb) exit; fence = 1; next }
+		fence && $0 == "# modprobe hello" { inb = 1 }
+		{ fence = 0 }
+		inb { print }' "$ROOT/root/acme/README.md"
 }
 
 # installed_packages - the packages installed in the root, one a line.
@@ -172,24 +198,30 @@ installed_packages() {
 # seed_transcript LOG - the transcript's lines appear in LOG in order.
 seed_transcript() {
 	local log="$1" line n=0
-	local -a lines=()
+	local -a want=() lines=()
+	mapfile -t want < <(transcript)
+	if ((${#want[@]} < 4)); then
+		echo "# README.md shows no transcript (a block that starts '# modprobe hello')"
+		return 1
+	fi
 	mapfile -t lines < <(tr -d '\r' <"$log")
 	for line in "${lines[@]}"; do
-		if [[ "$line" == "${TRANSCRIPT[n]}" ]]; then
+		if [[ "$line" == "${want[n]}" ]]; then
 			n=$((n + 1))
-			((n < ${#TRANSCRIPT[@]})) || return 0
+			((n < ${#want[@]})) || return 0
 		fi
 	done
-	echo "# scripts/run did not print the seed transcript: '${TRANSCRIPT[n]}' is missing (after line $n of it)"
+	echo "# scripts/run did not print the seed transcript: '${want[n]}' is missing (line $((n + 1)) of README.md's)"
 	return 1
 }
 
 # step NAME CMD... - one KTAP line for CMD, with its time; on failure the
-# end of its log (the file named by STEP_LOG).
+# end of its log (the file CMD names in STEP_LOG).
 STEP_LOG=""
 step() {
 	local name="$1" t0 rc=0
 	shift
+	STEP_LOG=""
 	t0="$(now_ms)"
 	"$@" || rc=$?
 	if ((rc == 0)); then
@@ -216,8 +248,8 @@ run_logged() {
 times() {
 	local run="$LOGS/run.log" test="$LOGS/test.log" pk
 	pk="$({
-		cat "$run" "$test"
-		find "$ROOT/root/.cache/acme/logs" -name '*.log' -exec cat {} +
+		cat "$run" "$test" || true
+		find "$ROOT/root/.cache/acme/logs" -name '*.log' -exec cat {} + || true
 	} 2>/dev/null | awk '/^acme: time: installing packages / { t += $(NF - 1) } END { printf "%.0f", t }')"
 	echo "# time: packages $pk s (both commands)"
 	awk '
@@ -244,7 +276,17 @@ packages_summary() {
 	printf '#   the others: %s\n' "$(grep -Ev '^(lib|node-|python3-)' "$f" | tr '\n' ' ')"
 }
 
+# cleanup - kill what still runs in the root, keep the commands' own logs,
+# remove the root.
 cleanup() {
+	if [[ -n "$INROOT_PID" ]]; then
+		kill "$INROOT_PID" 2>/dev/null || true
+		wait "$INROOT_PID" 2>/dev/null || true
+	fi
+	if [[ -d "$ROOT/root/.cache/acme/logs" ]]; then
+		rm -rf -- "$LOGS/root-logs"
+		cp -r -- "$ROOT/root/.cache/acme/logs" "$LOGS/root-logs" || true
+	fi
 	((KEEP)) || remove_root
 }
 
@@ -257,17 +299,15 @@ main() {
 	acme_lock fresh
 	remove_root
 	trap cleanup EXIT
-	rm -f -- "$LOGS"/*.log "$LOGS"/*.txt
+	trap 'log "interrupted"; exit 130' INT TERM
+	rm -rf -- "$LOGS"/*.log "$LOGS"/*.txt "$LOGS/root-logs"
 
 	ktap_begin
-	STEP_LOG="$LOGS/debootstrap.log"
 	step "debootstrap --variant=minbase $SUITE" debootstrap_root || return 1
 	registry_access
-	STEP_LOG=""
 	step "clone $REF into the root" clone || return 1
 	installed_packages >"$LOGS/packages-minbase.txt"
 	if step "scripts/run" run_logged "$LOGS/run.log" scripts/run; then
-		STEP_LOG=""
 		step "scripts/run printed the seed transcript" seed_transcript "$LOGS/run.log" || true
 		installed_packages >"$LOGS/packages-run.txt"
 		step "scripts/test --quick" run_logged "$LOGS/test.log" "scripts/test --quick" || true
