@@ -32,8 +32,9 @@
 # Environment:
 #   ACME_JOBS     parallel jobs (default: nproc)
 #   CCACHE_DIR    ccache dir (default: $ACME_CACHE/ccache); ccache is used
-#                 (CC="ccache gcc", or "ccache clang" with LLVM=...) when
-#                 installed, unless CC=... is given or ACME_CCACHE=0
+#                 (CC="ccache gcc", or "ccache clang" with LLVM=...; as
+#                 root it is installed when missing), unless CC=... is
+#                 given or ACME_CCACHE=0
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -12,7 +12,7 @@
 #       --arch=ARCH --build_dir=$ACME_CACHE/build/KVER-kunit-ARCH
 #
 # on UML (um, the default) or in QEMU (x86_64, under TCG). Compiles through
-# ccache when it is installed. Fails unless kunit.py passes and the acme_core
+# ccache (ccache_cc). Fails unless kunit.py passes and the acme_core
 # suite ran at least one test; prints kunit.py's summary line.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh

@@ -43,8 +43,9 @@
 #   quilt_series TREE ARGS  quilt in TREE on the series for its kernel
 #   quilt_unapply TREE   pop the acme stack and clean up after quilt
 #   CCACHE_DIR           ccache dir, default $ACME_CACHE/ccache (exported)
-#   ccache_cc CC         print "ccache CC" (installing ccache), or nothing
-#                        when ACME_CCACHE=0
+#   ccache_cc CC         print "ccache CC" (as root installing ccache), or
+#                        nothing when ACME_CCACHE=0 or ccache is missing
+#                        for a normal user
 #   example_source, example_expected  the example program of acme.rst and
 #                        the output the page promises for it
 #   build_example INCDIR OUTDIR  that example, static, with -Werror
@@ -655,10 +656,15 @@ timed() {
 }
 
 # ccache_cc CC - "ccache CC" for make's CC=, or nothing when
-# ACME_CCACHE=0; installs ccache when it is missing (its output and log
-# lines go to stderr). The cache is $CCACHE_DIR (set above).
+# ACME_CCACHE=0. As root it installs ccache when it is missing (its output
+# and log lines go to stderr); a normal user without ccache builds
+# without it, with a note. The cache is $CCACHE_DIR (set above).
 ccache_cc() {
 	[[ "${ACME_CCACHE:-1}" != 0 ]] || return 0
+	if ! command -v ccache >/dev/null 2>&1 && ((EUID != 0)); then
+		log "note: no ccache, so every build is cold (as root: apt-get install ccache; ACME_CCACHE=0 hides this)"
+		return 0
+	fi
 	need ccache:ccache
 	mkdir -p -- "$CCACHE_DIR"
 	printf 'ccache %s\n' "$1"
