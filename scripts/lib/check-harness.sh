@@ -12,7 +12,8 @@
 # arch_load, toolchain_vars, scripts/lib/bench-report.py on a sample, and
 # the drift check of the performance guide (the acme-bench results in
 # scripts/README.md against scripts/lib/bench/).
-# Builds and boots nothing; takes a few seconds once the tree is there. Exits with bats' status.
+# Builds and boots nothing: a few seconds, once the packages and the tree
+# are there. Exits with bats' status.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -21,9 +22,11 @@ opts_parse -- "$@"
 opts_none
 
 # What the tests run, so that none skips for want of it: busybox sh,
-# gcc, Debian's python3 with matplotlib (bench-report.py) and the 6.12
-# tree with kunit.py.
+# gcc, Debian's python3 with matplotlib (bench-report.py) and a 6.12
+# tree with kunit.py (KSRC, or Debian's, extracted once).
 need bats:bats busybox:busybox-static gcc:gcc
 need_py /usr/bin/python3 matplotlib:python3-matplotlib
-KSRC="" "$ACME_ROOT/scripts/lib/get-source.sh" --kver 6.12 >/dev/null
+if [[ -z "${KSRC:-}" ]]; then
+	"$ACME_ROOT/scripts/lib/get-source.sh" --kver 6.12 >/dev/null
+fi
 exec bats --tap "$ACME_ROOT/scripts/lib/selftest"
