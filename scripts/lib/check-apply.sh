@@ -11,9 +11,10 @@
 # repository is identical in the patched tree (the sources and the patches
 # have not drifted apart); for a series with backports (series-6.1), the
 # files they edit are compared with the edits applied
-# (scripts/mkpatches --sources-for). With quilt it also checks that README.md's
-# undo (quilt pop -a, then .pc/ and the empty directories removed) gives the
-# pristine tree back, with no directory left behind.
+# (scripts/mkpatches --sources-for). With quilt it also checks that the
+# undo of README.md (its steps are quilt_unapply's: quilt pop -a, then .pc/
+# and the empty directories removed) gives the pristine tree back, with no
+# directory left behind.
 #
 # The pristine tree is kept as a git repository in
 # $ACME_CACHE/git/linux-KVER (made once, about a minute) and reset after

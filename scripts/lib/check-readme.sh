@@ -91,8 +91,11 @@ run_block() {
 	# the one substitution: menuconfig is interactive
 	sed -i -E 's/^([[:space:]]*make[[:space:]].*)[[:space:]]menuconfig([[:space:]]|$)/\1 olddefconfig\2/' "$script"
 	# One shell session per file, as a user pastes the blocks in order: a
-	# block starts where the one before it left off (CWD).
-	(cd "$CWD" && bash -eu -o pipefail -c '. "$1"; pwd >"$2"' block "$script" \
+	# block starts where the one before it left off (CWD). No automatic
+	# git gc in the background: it would still write when the scratch
+	# tree is removed.
+	(cd "$CWD" && GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0 \
+		bash -eu -o pipefail -c '. "$1"; pwd >"$2"' block "$script" \
 		"$script.cwd") </dev/null >"$log" 2>&1 || rc=$?
 	if ((rc != 0)); then
 		sed 's/^/  | /' "$script" >&2

@@ -7,8 +7,12 @@
 #
 # The one list of the Debian packages of the test suite, scripts/matrix and
 # their checks, installed with apt-get as root on Debian 12 (bookworm;
-# linux-source-6.12 comes from bookworm-security): what a fresh machine or
-# a CI container (.github/workflows/ci.yml) runs first. arm64 guests take
+# linux-source-6.12 comes from bookworm-security), up front: what a CI
+# container (.github/workflows/ci.yml) runs first. A user need not run
+# it: every command installs what it runs itself (need, need_file,
+# need_py). As this list hides a missing need from CI, the fresh group
+# (scripts/lib/check-fresh.sh) runs the README's commands on a
+# debootstrapped root without it. arm64 guests take
 # Debian's busybox-static:arm64 (downloaded, not installed), which apt only
 # sees with the arm64 architecture added, so that is added too.
 # scripts/lib/check-workflow.sh installs nodejs and npm when they are
