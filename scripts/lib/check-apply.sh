@@ -102,7 +102,7 @@ compare() {
 }
 
 main() {
-	local kver="" method="" tree
+	local kver="" method="" tree empty
 	opts_parse --kver=kver --method=method -- "$@"
 	opts_none
 	kver="$(kver_normalize "$kver")"
@@ -124,8 +124,8 @@ main() {
 		quilt_unapply "$tree" || die "quilt pop -a failed"
 		[[ -z "$(git -C "$tree" status --porcelain)" ]] ||
 			die "quilt pop -a did not restore the pristine tree"
-		[[ -z "$(find "$tree" -name .git -prune -o -type d -empty -print)" ]] ||
-			die "the undo leaves empty directories: $(find "$tree" -name .git -prune -o -type d -empty -print | tr '\n' ' ')"
+		empty="$(find "$tree" -name .git -prune -o -type d -empty -print | tr '\n' ' ')"
+		[[ -z "$empty" ]] || die "the undo leaves empty directories: $empty"
 	fi
 	reset_tree "$tree"
 	log "$(basename "$(series_file "$kver")") applies to Linux $kver with $method and matches the sources"

@@ -120,21 +120,21 @@ ca_bundles() {
 
 # registry_access - what reaching the package registries needs, and no more.
 registry_access() {
-	local -a files=()
-	mapfile -t files < <(ls -d /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-		/etc/apt/sources.list.d/*.sources /usr/local/share/ca-certificates/* 2>/dev/null)
+	local -a sources=() files=()
+	mapfile -t sources < <(ls -d /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null)
 	rm -f -- "$ROOT"/etc/apt/sources.list "$ROOT"/etc/apt/sources.list.d/*
-	copy_in /etc/resolv.conf "${files[@]}"
-	mapfile -t files < <(ca_bundles)
+	copy_in /etc/resolv.conf "${sources[@]}"
+	mapfile -t files < <(ls -d /usr/local/share/ca-certificates/* 2>/dev/null; ca_bundles)
 	copy_in "${files[@]}"
 	# apt's Acquire:: settings of this machine (such as a mirror whose
 	# Release files are past Valid-Until)
 	apt-config dump Acquire | grep -v '^Acquire::IndexTargets' \
 		>"$ROOT/etc/apt/apt.conf.d/00acme-fresh-acquire" || true
-	# the keyrings the sources name
-	mapfile -t files < <(grep -ho 'Signed-By: *[^ ]*\|signed-by=[^] ]*' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null |
-		sed 's/^Signed-By: *//; s/^signed-by=//' | sort -u)
+	# the keyrings those sources name
+	((${#sources[@]} == 0)) ||
+		mapfile -t files < <(grep -ho 'Signed-By: *[^ ]*\|signed-by=[^] ]*' "${sources[@]}" |
+			sed 's/^Signed-By: *//; s/^signed-by=//' | sort -u)
 	copy_in "${files[@]}"
 }
 
