@@ -5,11 +5,15 @@
 #
 # usage: scripts/lib/boot.sh --kernel BZIMAGE --initrd CPIO [--run GUESTSCRIPT | --shell]
 #                     [--timeout SECS] [--smp N] [--mem MB] [--append "ARGS"]
-#                     [--log FILE] [--accel kvm|tcg]
+#                     [--log FILE] [--accel kvm|tcg] [--hotplug MODE]
+#                     [--qmp SOCKET]
 #
 # Boot BZIMAGE with initramfs CPIO (from scripts/lib/mkinitramfs.sh) in
 # qemu-system-x86_64 with the console on a serial port on stdio. An arm64
 # Image boots in qemu-system-aarch64 (virt board, cortex-a57, TCG) instead.
+# Every boot carries QEMU's edu device (PCI 1234:11e8, for acme_edu), with
+# the device options and kernel arguments of the architecture's table
+# (ARCH_EDU, ARCH_EDU_APPEND in scripts/lib/arch/).
 #
 #   --run PATH      run `sh PATH` in the guest (PATH is inside the image);
 #                   the console is streamed to stdout while it runs and this
@@ -25,6 +29,14 @@
 #   --append ARGS   extra kernel command line (repeatable)
 #   --log FILE      also write the console (CR stripped) to FILE
 #   --accel A       kvm or tcg (overrides ACME_ACCEL and the probe)
+#   --hotplug MODE  a hotplug boot: the machine of ARCH_HOTPLUG_MACHINE (q35
+#                   on x86_64) with the edu device, id edu0, behind a
+#                   pcie-root-port rp0, signalled to the guest as MODE says:
+#                   acpi (acpiphp; QEMU 7.2's default) or pciehp (the
+#                   port's native hotplug); see ARCH_HOTPLUG_MODES. The
+#                   device comes and goes with QMP device_del and device_add
+#                   (scripts/lib/check-hotplug.sh)
+#   --qmp SOCKET    a QMP server on the unix socket SOCKET (no wait)
 #   -h, --help      show this help
 #
 # Accelerator: ACME_ACCEL=kvm|tcg forces one. Otherwise KVM is probed once:
@@ -41,14 +53,14 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 KERNEL="" INITRD="" RUN="" SHELL_MODE=0 TIMEOUT=300 SMP=2 MEM=512
-APPEND="" LOG="" ACCEL="${ACME_ACCEL:-}"
+APPEND="" LOG="" ACCEL="${ACME_ACCEL:-}" HOTPLUG="" QMP=""
 EXIT_TIMEOUT=124 EXIT_NOREPORT=125
 
 parse_args() {
 	local -a appends=()
 	opts_parse --kernel=KERNEL --initrd=INITRD --run=RUN --timeout=TIMEOUT \
 		--smp=SMP --mem=MEM --log=LOG --accel=ACCEL --append+appends \
-		--shell!SHELL_MODE -- "$@"
+		--hotplug=HOTPLUG --qmp=QMP --shell!SHELL_MODE -- "$@"
 	opts_none
 	((${#appends[@]} == 0)) || APPEND="${appends[*]}"
 }
@@ -62,6 +74,7 @@ check_args() {
 	[[ "$SMP" =~ ^[1-9][0-9]*$ ]] || die "--smp must be a positive integer"
 	[[ "$MEM" =~ ^[1-9][0-9]*$ ]] || die "--mem must be a positive integer (MB)"
 	[[ "$RUN" != *[[:space:]]* ]] || die "--run path must not contain whitespace"
+	[[ "$QMP" != *,* ]] || die "--qmp socket path must not contain a comma (QEMU's option separator)"
 	if ((SHELL_MODE)) && [[ -n "$RUN" ]]; then
 		die "--run and --shell are exclusive"
 	fi
@@ -81,12 +94,46 @@ image_arch() {
 	fi
 }
 
+# hotplug_args MODE - the QEMU arguments of hotplug mode MODE, from
+# ARCH_HOTPLUG_MODES, as words on stdout; dies on a mode the table lacks.
+hotplug_args() {
+	local m modes=""
+	[[ -n "$ARCH_HOTPLUG_MACHINE" ]] ||
+		die "--hotplug: an $ARCH_NAME guest has no hotplug boot (ARCH_HOTPLUG_MACHINE is empty in scripts/lib/arch/$ARCH_NAME.sh): use an x86_64 kernel"
+	for m in "${ARCH_HOTPLUG_MODES[@]}"; do
+		if [[ "${m%%|*}" == "$1" ]]; then
+			printf '%s\n' "${m#*|}"
+			return 0
+		fi
+		modes+="${modes:+, }${m%%|*}"
+	done
+	die "--hotplug: unknown mode '$1' for an $ARCH_NAME guest: use one of $modes"
+}
+
+# qemu_devices - the edu device: on the bus of the machine, or (--hotplug)
+# as edu0 behind the hotplug port rp0, with the mode's options.
+qemu_devices() {
+	local -a extra=()
+	if [[ -z "$HOTPLUG" ]]; then
+		QEMU+=(-device "$ARCH_EDU")
+		return 0
+	fi
+	read -r -a extra <<<"$(hotplug_args "$HOTPLUG")"
+	QEMU+=("${extra[@]}" -device "pcie-root-port,id=rp0,chassis=1,slot=1"
+		-device "$ARCH_EDU,id=edu0,bus=rp0")
+}
+
 # qemu_base ACCEL - the QEMU command line shared by all boots (no console),
 # from the ARCH_* table of the guest's architecture.
 qemu_base() {
 	QEMU=("$ARCH_QEMU" -nodefaults -no-user-config -display none -no-reboot
 		-m "$MEM" -kernel "$KERNEL")
-	[[ -z "$ARCH_MACHINE" ]] || QEMU+=(-M "$ARCH_MACHINE")
+	if [[ -n "$HOTPLUG" ]]; then
+		QEMU+=(-M "$ARCH_HOTPLUG_MACHINE")
+	elif [[ -n "$ARCH_MACHINE" ]]; then
+		QEMU+=(-M "$ARCH_MACHINE")
+	fi
+	qemu_devices
 	if ((ARCH_SMP_SOCKETS)); then
 		QEMU+=(-smp "cpus=$SMP,sockets=$SMP")
 	else
@@ -196,14 +243,23 @@ cmdline() {
 	elif [[ -n "$RUN" ]]; then
 		c+=" acmeguest.run=$RUN"
 	fi
+	[[ -z "$ARCH_EDU_APPEND" ]] || c+=" $ARCH_EDU_APPEND"
 	[[ -z "$APPEND" ]] || c+=" $APPEND"
 	printf '%s\n' "$c"
+}
+
+# qemu_qmp - the QMP server of --qmp, added to QEMU (not to the KVM probe's).
+qemu_qmp() {
+	[[ -n "$QMP" ]] || return 0
+	rm -f -- "$QMP"
+	QEMU+=(-qmp "unix:$QMP,server=on,wait=off")
 }
 
 boot_shell() {
 	local chardev="stdio,id=con,mux=on,signal=off"
 	[[ -z "$LOG" ]] || chardev+=",logfile=$LOG"
 	qemu_base "$ACCEL"
+	qemu_qmp
 	log "booting $KERNEL (interactive shell; Ctrl-A x kills QEMU)"
 	local rc=0
 	"${QEMU[@]}" -initrd "$INITRD" -append "$(cmdline)" \
@@ -236,9 +292,10 @@ report() {
 boot_run() {
 	local capture="${LOG:-$TMP/console.log}" t0 st
 	qemu_base "$ACCEL"
+	qemu_qmp
 	: >"$capture"
 	t0="$(now)"
-	log "booting $KERNEL (${RUN:-no script}; timeout $TIMEOUT s)"
+	log "booting $KERNEL (${RUN:-no script}${HOTPLUG:+; hotplug: $HOTPLUG}${QMP:+; QMP: $QMP}; timeout $TIMEOUT s)"
 	# subshell: bash's own "Aborted"-style job notes go to a scratch file
 	(
 		set +e
@@ -255,6 +312,7 @@ main() {
 	parse_args "$@"
 	check_args
 	arch_load "$(image_arch "$KERNEL")"
+	[[ -z "$HOTPLUG" ]] || hotplug_args "$HOTPLUG" >/dev/null
 	need "$ARCH_QEMU:$ARCH_QEMU_PKG" timeout:coreutils
 	if [[ -n "$LOG" ]]; then
 		mkdir -p -- "$(dirname "$LOG")"

@@ -8,7 +8,7 @@
 #   acmeguest.shell=1    interactive shell on the console; power off when it exits
 # With neither, it reports "ACME-GUEST-EXIT: 127" and powers off.
 # Powering off uses `reboot -f` (QEMU runs with -no-reboot, so a reboot
-# ends it; this kernel has no ACPI for a real power-off). If even that
+# ends it, whether or not the kernel has ACPI to power off). If even that
 # fails, /init exits, the kernel panics and panic=-1 reboots: never a hang.
 
 case "${1:-}" in

@@ -5,7 +5,7 @@
 #
 # usage: scripts/lib/make-guest.sh [--kver 6.12|6.1] [--acme m|y|n] [--no-modules]
 #                           [--arch x86_64|arm64] [--cc gcc|clang]
-#                           [--debug | --kcsan] [VAR=value]...
+#                           [--debug | --kcsan | --kcsan-strict] [VAR=value]...
 #
 # Applies the series (scripts/lib/prepare-tree.sh), configures (scripts/configure),
 # builds the kernel (scripts/lib/build.sh), the acme kselftest as a static binary,
@@ -22,14 +22,20 @@
 # --debug and --kcsan do not combine. Under TCG its guest checks take about
 # 5 times as long as on the plain kernel (6.12 =m: 128 s against 27 s).
 #
+# --kcsan-strict merges scripts/configs/kcsan-strict.config after
+# kcsan.config: KCSAN_STRICT and KCSAN_WEAK_MEMORY, which report a plain
+# access in place of an smp_load_acquire() or smp_store_release(), and
+# races of core kernel code too (see the fragment). Its own build
+# directory, with -kcsan-strict, so that it never rebuilds the --kcsan one.
+#
 # --arch arm64 cross-builds with Debian's gcc-aarch64-linux-gnu
 # (ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-), the kselftest too, and
 # the initramfs gets Debian's busybox-static for arm64. --cc clang builds
 # the kernel with LLVM=1 (Debian's clang and lld); user space stays gcc.
 #
 # The build directory is $ACME_CACHE/build/KVER-ACME[-nomod][-ARCH][-clang]
-# [-debug|-kcsan] (-ARCH only for arm64; with KSRC set: ksrc-NAME-ACME...), or
-# $ACME_BUILD when set.
+# [-debug|-kcsan|-kcsan-strict] (-ARCH only for arm64; with KSRC set:
+# ksrc-NAME-ACME...), or $ACME_BUILD when set.
 # VAR=value arguments (W=1, LLVM=1, ...) go to the kernel's make.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -59,19 +65,34 @@ check_kcsan_config() {
 		die "the KCSAN profile lacks ${missing[*]} in $1/.config (HAVE_ARCH_KCSAN and a compiler with -fsanitize=thread are needed; see its configure log)"
 }
 
+# check_kcsan_strict_config BUILD - and strict mode with weak memory is on.
+check_kcsan_strict_config() {
+	local sym
+	local -a missing=()
+	check_kcsan_config "$1"
+	for sym in KCSAN_STRICT KCSAN_WEAK_MEMORY; do
+		[[ "$(kconfig_get "$1" "$sym")" == y ]] || missing+=("CONFIG_$sym")
+	done
+	((${#missing[@]} == 0)) ||
+		die "the strict KCSAN profile lacks ${missing[*]} in $1/.config (see its configure log)"
+}
+
 main() {
-	local kver="" acme=m nomod=0 debug=0 kcsan=0 arch=x86_64 cc=gcc tree build
+	local kver="" acme=m nomod=0 debug=0 kcsan=0 strict=0 arch=x86_64 cc=gcc
+	local tree build
 	local -a makevars=() cfgargs=()
 
-	opts_parse --kver=kver --acme=acme --no-modules!nomod --arch=arch --cc=cc --debug!debug --kcsan!kcsan -- "$@"
+	opts_parse --kver=kver --acme=acme --no-modules!nomod --arch=arch --cc=cc --debug!debug --kcsan!kcsan \
+		--kcsan-strict!strict -- "$@"
 	for v in "${OPTS_REST[@]}"; do
 		[[ "$v" == *=* ]] || die "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
 		makevars+=("$v")
 	done
 	kver="$(kver_normalize "$kver")"
 	[[ "$acme" =~ ^[ymn]$ ]] || die "--acme must be y, m or n"
+	((strict == 0)) || kcsan=1
 	((debug + kcsan < 2)) ||
-		die "--debug and --kcsan do not combine (KCSAN excludes KASAN): build them apart"
+		die "--debug and --kcsan (or --kcsan-strict) do not combine (KCSAN excludes KASAN): build them apart"
 	toolchain_vars "$arch" "$cc"
 	makevars=("${TOOLCHAIN_VARS[@]}" "${makevars[@]}")
 	need "$ARCH_QEMU:$ARCH_QEMU_PKG"
@@ -84,6 +105,8 @@ main() {
 	# is made: another run must not re-apply the series under this build.
 	lock_tree "$kver"
 	build="$(guest_build_dir "$kver" "$acme" "$nomod" "$debug" "$arch" "$cc" "$kcsan")"
+	# strict: KVER-ACME...-kcsan-strict, beside the --kcsan directory
+	[[ -n "${ACME_BUILD:-}" ]] || ((strict == 0)) || build+="-strict"
 	acme_lock "build-${build##*/}"
 	# scripts/loop's record of what the directory holds: void from here
 	rm -f -- "$build/.acme-loop.key" "$build/.acme-loop.manifest"
@@ -93,9 +116,14 @@ main() {
 	((nomod)) && cfgargs+=(--no-modules)
 	((debug)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/debug.config")
 	((kcsan)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/kcsan.config")
+	((strict)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/kcsan-strict.config")
 	timed configure "$ACME_ROOT/scripts/configure" "${cfgargs[@]}"
 	((debug == 0)) || check_debug_config "$build"
-	((kcsan == 0)) || check_kcsan_config "$build"
+	if ((strict)); then
+		check_kcsan_strict_config "$build"
+	elif ((kcsan)); then
+		check_kcsan_config "$build"
+	fi
 	timed "kernel build" "$ACME_ROOT/scripts/lib/build.sh" --tree "$tree" \
 		--build "$build" --headers "${makevars[@]}" >/dev/null
 	timed "kselftest build" build_kselftest "$tree" "$build"

@@ -11,7 +11,9 @@
  *   fails with ENOSPC. lseek(2) works as on a regular file without holes
  *   (SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE). sendfile(2) and
  *   splice(2) work in both directions, and mmap(MAP_SHARED) maps the buffer
- *   itself.
+ *   itself. The buffer is full of data from the start, so an O_APPEND
+ *   write, which goes at the end, fails with ENOSPC; fsync(2) has nothing
+ *   to write back and succeeds.
  *
  * - FIFO devices, /dev/acme_fifo0 .. /dev/acme_fifo<nr_fifos - 1>: a byte
  *   queue of fifo_size= bytes, rounded up to a power of two. read(2) blocks
@@ -20,10 +22,10 @@
  *   until its bytes fit. As for a pipe, a write of at most PIPE_BUF bytes
  *   (or of at most the capacity, when that is smaller) is atomic: it is
  *   queued whole, never split or interleaved with another writer's.
- *   O_NONBLOCK makes a call that would block fail with EAGAIN, and poll(2)
- *   reports when a read, or an atomic write of any size, would not block,
- *   for the directions the file was opened for. splice(2) moves bytes
- *   between a FIFO device and a pipe.
+ *   O_NONBLOCK, or RWF_NOWAIT for one call, makes a call that would block
+ *   fail with EAGAIN, and poll(2) reports when a read, or an atomic write of
+ *   any size, would not block, for the directions the file was opened for.
+ *   splice(2) moves bytes between a FIFO device and a pipe.
  *
  * Both kinds take the ioctls of <linux/acme.h> and show their size and byte
  * counters in /sys/class/acme/<name>/. From user space (no error handling):
@@ -55,6 +57,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/splice.h>
@@ -155,18 +158,24 @@ static inline struct acme_dev *to_acme_dev(struct device *dev)
 	return container_of(dev, struct acme_dev, dev);
 }
 
-/* Count a read(2) that moved @n bytes; called with adev->lock held. */
+/*
+ * Count a ->read_iter() call that moved @n bytes: one per read(2), readv(2)
+ * or io_uring read, but a splice(2) or sendfile(2) may call it several
+ * times, so the counter counts calls into the driver, not system calls.
+ */
 static void acme_count_read(struct acme_dev *adev, ssize_t n)
 {
+	lockdep_assert_held(&adev->lock);
 	if (n > 0) {
 		adev->stats.bytes_read += n;
 		adev->stats.reads++;
 	}
 }
 
-/* Count a write(2) of a memory device; called with adev->lock held. */
+/* Count a ->write_iter() call of a memory device, as acme_count_read(). */
 static void acme_count_write(struct acme_dev *adev, ssize_t n)
 {
+	lockdep_assert_held(&adev->lock);
 	if (n > 0) {
 		adev->stats.bytes_written += n;
 		adev->stats.writes++;
@@ -179,9 +188,9 @@ static void acme_count_write(struct acme_dev *adev, ssize_t n)
  * lock. Its full barrier orders the FIFO update before the check for
  * waiters. It pairs with the barrier a waiter has between queueing itself
  * and reading the FIFO state: set_current_state() in
- * prepare_to_wait_event() for read(2) and write(2), the smp_mb() in
- * acme_fifo_poll() for poll(2), select(2) and epoll. So either the waiter
- * sees the new state, or this sees the waiter.
+ * prepare_to_wait_event() for read(2) and write(2), the smp_mb() at the end
+ * of poll_wait() for poll(2), select(2) and epoll (see acme_fifo_poll()).
+ * So either the waiter sees the new state, or this sees the waiter.
  */
 static void acme_wake(wait_queue_head_t *wq, __poll_t events)
 {
@@ -221,9 +230,11 @@ static bool acme_fifo_peek_room(struct acme_dev *adev, size_t need)
 	return len <= size && size - len >= min_t(size_t, need, size);
 }
 
-/* Capacity: buffer size or FIFO size. Called with either lock held. */
+/* Capacity: buffer size or FIFO size; either lock keeps it from changing. */
 static size_t acme_capacity(struct acme_dev *adev)
 {
+	lockdep_assert(lockdep_is_held(&adev->lock) ||
+		       lockdep_is_held(&adev->write_lock));
 	return adev->kind == ACME_MEM ? adev->size : acme_ring_size(&adev->fifo);
 }
 
@@ -297,6 +308,13 @@ static ssize_t acme_mem_read_iter(struct kiocb *iocb, struct iov_iter *to)
  * write_iter: copy into the buffer at the position, -ENOSPC at the end; for
  * write(2), writev(2), pwritev2(2), io_uring, and splice(2) from a pipe
  * through iter_file_splice_write().
+ *
+ * O_APPEND (set at open or by fcntl(2)) and RWF_APPEND write at the end of
+ * the data, as on a regular file. The device is a fixed-size buffer that is
+ * all data, so the end of the data is the end of the buffer and such a
+ * write fails with -ENOSPC, as on a full file system, and leaves the
+ * position alone. Refusing O_APPEND at open would miss fcntl(2) and
+ * RWF_APPEND; ignoring it would overwrite what the caller meant to keep.
  */
 static ssize_t acme_mem_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -305,6 +323,8 @@ static ssize_t acme_mem_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 	if (mutex_lock_interruptible(&adev->lock))
 		return -ERESTARTSYS;
+	if (iocb->ki_flags & IOCB_APPEND)
+		iocb->ki_pos = adev->size;
 	ret = acme_write_buffer_iter(adev->buf, adev->size, &iocb->ki_pos, from);
 	acme_count_write(adev, ret);
 	mutex_unlock(&adev->lock);
@@ -326,9 +346,33 @@ static void acme_vma_close(struct vm_area_struct *vma)
 	atomic_dec(&adev->mappings);
 }
 
+/*
+ * fault: map a page of the buffer again after its PTE went away without the
+ * VMA, as madvise(MADV_DONTNEED) does; without it the next access would get
+ * SIGBUS. As relay_buf_fault(): the page a vmalloc() address is backed by,
+ * with a reference for the PTE that finish_fault() installs. The buffer
+ * cannot change under a VMA, since a resize fails while one exists, and
+ * acme_mem_mmap() checked that the VMA lies within it.
+ */
+static vm_fault_t acme_vma_fault(struct vm_fault *vmf)
+{
+	struct acme_dev *adev = vmf->vma->vm_private_data;
+	struct page *page;
+
+	if (vmf->pgoff >= PAGE_ALIGN(adev->size) >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	page = vmalloc_to_page(adev->buf + (vmf->pgoff << PAGE_SHIFT));
+	if (!page)
+		return VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
 static const struct vm_operations_struct acme_vm_ops = {
 	.open	= acme_vma_open,
 	.close	= acme_vma_close,
+	.fault	= acme_vma_fault,
 };
 
 /*
@@ -369,7 +413,10 @@ static int acme_mem_mmap(struct file *file, struct vm_area_struct *vma)
 	/*
 	 * remap_vmalloc_range() makes the VMA VM_DONTEXPAND (and VM_MIXEDMAP),
 	 * so VM_SPECIAL: mmap_region() never merges it away without ->close(),
-	 * and mremap() cannot grow it, which keeps @mappings exact.
+	 * and mremap() cannot grow it, which keeps @mappings exact. It also
+	 * maps every page now, so that an access never faults while the
+	 * mapping lasts, as in vfb and videobuf2-vmalloc; acme_vma_fault()
+	 * only puts back pages that were zapped.
 	 */
 	ret = remap_vmalloc_range(vma, adev->buf, vma->vm_pgoff);
 	if (ret)
@@ -397,10 +444,17 @@ static loff_t acme_mem_llseek(struct file *file, loff_t offset, int whence)
 					READ_ONCE(adev->size));
 }
 
-/* open: a FIFO has no position, so lseek and pread/pwrite fail (ESPIPE). */
+/*
+ * open: a FIFO has no position, so lseek and pread/pwrite fail (ESPIPE).
+ * FMODE_NOWAIT, as on a pipe: read_iter and write_iter honour IOCB_NOWAIT
+ * (acme_nowait(), acme_fifo_lock()), so RWF_NOWAIT works rather than
+ * failing with -EOPNOTSUPP, and io_uring tries a call without blocking and
+ * then waits for poll(2) readiness instead of taking a worker thread.
+ */
 static int acme_fifo_open(struct inode *inode, struct file *file)
 {
 	file->private_data = container_of(inode->i_cdev, struct acme_dev, cdev);
+	file->f_mode |= FMODE_NOWAIT;
 	return stream_open(inode, file);
 }
 
@@ -417,6 +471,7 @@ static size_t acme_fifo_take(struct acme_dev *adev, struct iov_iter *to)
 			   acme_ring_size(&adev->fifo));
 	size_t total = 0, left, piece, n;
 
+	lockdep_assert_held(&adev->lock);
 	do {
 		piece = min_t(size_t, ACME_FIFO_PIECE, max - total);
 		left = iov_iter_count(to);
@@ -486,6 +541,14 @@ static int acme_fifo_wait_room(struct acme_dev *adev, size_t need)
  * waits for room for the rest, so it may be split. A signal or a fault part
  * way through it returns the bytes already queued.
  *
+ * Whether a write is atomic is decided once, by the capacity it finds when
+ * it starts, as its caller may rely on it. If the FIFO is resized under a
+ * waiting atomic write to less than the write's size, the write can never
+ * be queued whole: it fails with -EMSGSIZE and queues nothing, as
+ * mq_send(3) does with a message larger than the queue takes, rather than
+ * being split (a write that starts then is larger than the capacity, and
+ * so not atomic).
+ *
  * Writers serialize on write_lock and readers on lock, so a writer copies
  * while a reader copies (acme_ring.h). The room a writer finds can only
  * grow until it queues, so an atomic write that fits stays whole.
@@ -495,22 +558,35 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	struct acme_dev *adev = iocb->ki_filp->private_data;
 	struct acme_ring *ring = &adev->fifo;
 	size_t count = iov_iter_count(from), done = 0;
+	bool started = false, atomic = false;
 	ssize_t ret = 0;
 
 	while (done < count) {
 		size_t need, n, copied;
-		bool atomic;
 
+		/*
+		 * A reader that keeps pace never makes this wait, where a
+		 * signal would end it, so a write of a gigabyte could keep a
+		 * killed process alive for seconds: a fatal signal ends it
+		 * between pieces, as nobody sees the result. Other signals
+		 * are left for when it waits, as on a pipe.
+		 */
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		ret = acme_fifo_lock(&adev->write_lock, iocb);
 		if (ret)
 			break;
-		/*
-		 * Atomic: at most PIPE_BUF bytes and at most the capacity, all
-		 * free before the first byte is copied. Decided each round, as
-		 * a resize may change the capacity while the writer waits.
-		 */
-		atomic = !done && count <= min_t(unsigned int, PIPE_BUF,
-						 acme_ring_size(ring));
+		if (!started) {
+			atomic = count <= min_t(unsigned int, PIPE_BUF,
+						acme_ring_size(ring));
+			started = true;
+		} else if (atomic && count > acme_ring_size(ring)) {
+			mutex_unlock(&adev->write_lock);
+			ret = -EMSGSIZE;
+			break;
+		}
 		need = atomic ? count : 1;
 		if (acme_ring_free(ring) < need) {
 			mutex_unlock(&adev->write_lock);
@@ -547,7 +623,7 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			ret = -EFAULT;
 			break;
 		}
-		/* A reader that keeps room free may never make this wait. */
+		/* Nor may it let this sleep: give the CPU up between pieces. */
 		cond_resched();
 	}
 
@@ -563,9 +639,9 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
  * the lock, as pipe_poll() does: a reader or writer holding the lock while
  * it faults in user memory must not stall poll(2).
  *
- * poll_wait() only adds the poll table entry to the wait queue, under the
- * wait queue's lock, which does not order that store before the loads of
- * the FIFO state that follow. The smp_mb() does, as in sock_poll_wait(), and
+ * poll_wait() adds the poll table entry to the wait queue and then has an
+ * smp_mb() (include/linux/poll.h, in the 6.12 and 6.1 stable trees too),
+ * which orders that store before the loads of the FIFO state below and
  * pairs with the one in wq_has_sleeper() in acme_wake(): otherwise a reader
  * could make room, find no waiter on writeq and skip the wake-up, while
  * this still sees a full FIFO, and the poller would sleep with room free.
@@ -579,8 +655,6 @@ static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 		poll_wait(file, &adev->readq, wait);
 	if (file->f_mode & FMODE_WRITE)
 		poll_wait(file, &adev->writeq, wait);
-	/* Order the queueing above before the peeks: pairs with acme_wake(). */
-	smp_mb();
 
 	if ((file->f_mode & FMODE_READ) && !acme_fifo_peek_empty(adev))
 		mask |= EPOLLIN | EPOLLRDNORM;
@@ -591,10 +665,34 @@ static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 }
 
 /*
+ * Whether a page of the buffer may be pinned: pin_user_pages() through a
+ * mapping, by io_uring's registered buffers or RDMA, say, which outlives the
+ * mapping. Called with map_lock held and no mapping left, so nothing can
+ * pin a page now, and a pin taken before shows in the page's count. A
+ * false positive (a page with very many plain references) only costs a
+ * spurious -EBUSY.
+ */
+static bool acme_mem_pinned(struct acme_dev *adev)
+{
+	struct page *page;
+	size_t off;
+
+	lockdep_assert_held(&adev->map_lock);
+	for (off = 0; off < adev->size; off += PAGE_SIZE) {
+		page = vmalloc_to_page(adev->buf + off);
+		if (folio_maybe_dma_pinned(page_folio(page)))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Resize a memory buffer, keeping the bytes below the smaller size; not
- * while it is mapped (-EBUSY). The buffer comes from vmalloc_user(), which
- * mmap needs and which takes no gfp flags, so unlike a FIFO it is not
- * charged to the caller's memory cgroup.
+ * while it is mapped, nor while a page of it is pinned (-EBUSY): the pages
+ * would stay with whoever pinned them, whose I/O would then miss the
+ * device. The buffer comes from vmalloc_user(), which mmap needs and which
+ * takes no gfp flags, so unlike a FIFO it is not charged to the caller's
+ * memory cgroup.
  */
 static int acme_mem_resize(struct acme_dev *adev, u64 size)
 {
@@ -613,7 +711,7 @@ static int acme_mem_resize(struct acme_dev *adev, u64 size)
 		return -ERESTARTSYS;
 	}
 	mutex_lock(&adev->map_lock);
-	if (atomic_read(&adev->mappings)) {
+	if (atomic_read(&adev->mappings) || acme_mem_pinned(adev)) {
 		ret = -EBUSY;
 	} else {
 		memcpy(buf, adev->buf, min_t(size_t, size, adev->size));
@@ -770,6 +868,11 @@ static long acme_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/*
+ * A memory device's data lives in memory only, as on tmpfs: fsync(2) and
+ * fdatasync(2) have nothing to write back and succeed (noop_fsync()). A FIFO
+ * has no .fsync, so they fail there with -EINVAL, as on a pipe.
+ */
 static const struct file_operations acme_mem_fops = {
 	.owner		= THIS_MODULE,
 	.open		= acme_mem_open,
@@ -779,6 +882,7 @@ static const struct file_operations acme_mem_fops = {
 	.splice_write	= iter_file_splice_write,
 	.mmap		= acme_mem_mmap,
 	.llseek		= acme_mem_llseek,
+	.fsync		= noop_fsync,
 	.unlocked_ioctl	= acme_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };

@@ -3,19 +3,25 @@
  * hello.c - the acme greeting module
  *
  * Greets once (or greetings= times) at KERN_ALERT when loaded, and says
- * farewell when unloaded. pr_fmt() puts the module's name before each
- * message, so the kernel log reads:
+ * farewell when unloaded. The kernel log reads:
  *
  *	# modprobe hello
- *	hello: Good morrow to this fair assembly.
+ *	Good morrow to this fair assembly.
  *	# rmmod hello
- *	hello: Alas, poor world, what treasure hast thou lost!
+ *	Alas, poor world, what treasure hast thou lost!
  *
  * Each message is a single printk() that ends in a newline. Two printk()
  * calls without KERN_CONT would print two lines.
  */
 
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+/*
+ * No "hello: " prefix: the greeting and the farewell are specified as
+ * exact lines of the log, which people and scripts match whole, and that
+ * wins here over the kernel's habit of prefixing a module's messages with
+ * its name. pr_fmt() is spelled out, empty, so that nobody adds the prefix
+ * back by habit; the error message names the module itself.
+ */
+#define pr_fmt(fmt) fmt
 
 #include <linux/init.h>
 #include <linux/module.h>
@@ -33,7 +39,7 @@ static int __init hello_init(void)
 	unsigned int i;
 
 	if (greetings < 1 || greetings > HELLO_MAX_GREETINGS) {
-		pr_err("greetings=%u is out of range [1, %u]\n",
+		pr_err(KBUILD_MODNAME ": greetings=%u is out of range [1, %u]\n",
 		       greetings, HELLO_MAX_GREETINGS);
 		return -EINVAL;
 	}

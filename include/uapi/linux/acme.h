@@ -24,8 +24,11 @@
  * @flags: in: must be 0
  * @bytes_read: out: bytes copied to user space since the device was created
  * @bytes_written: out: bytes copied from user space since then
- * @reads: out: read() calls that moved at least one byte
- * @writes: out: write() calls that moved at least one byte
+ * @reads: out: read calls into the driver that moved at least one byte:
+ *	one per read(2), readv(2) or io_uring read, but splice(2) and
+ *	sendfile(2) may make several, so it does not count system calls
+ * @writes: out: write calls into the driver that moved at least one byte,
+ *	counted as @reads
  * @reserved: in: must be 0; out: 0
  */
 struct acme_stats {
@@ -57,5 +60,11 @@ struct acme_clear {
 #define ACME_IOC_CLEAR		_IOW(ACME_IOC_MAGIC, 0x02, struct acme_clear)
 /* Fill in the device's struct acme_stats. */
 #define ACME_IOC_GET_STATS	_IOWR(ACME_IOC_MAGIC, 0x03, struct acme_stats)
+
+/*
+ * acme_edu, QEMU's edu PCI device: in, n; out, n! as the device computes
+ * it, in 32 bits (13! and above wrap).
+ */
+#define ACME_EDU_IOC_FACTORIAL	_IOWR(ACME_IOC_MAGIC, 0x10, __u32)
 
 #endif /* _UAPI_LINUX_ACME_H */

@@ -20,3 +20,10 @@ ARCH_SMP_SOCKETS=0
 ARCH_CONSOLE=ttyAMA0
 ARCH_KVM=0
 ARCH_COMPAT32=0
+# virt's RAM starts at 1 GiB: the edu spec's 28-bit DMA mask cannot be met,
+# so the device decodes 32 bits and acme_edu is told so.
+ARCH_EDU=edu,dma_mask=0xffffffff
+ARCH_EDU_APPEND=acme_edu.dma_bits=32
+# No hotplug boot: arm64.config has no PCIe port driver (pciehp).
+ARCH_HOTPLUG_MACHINE=""
+ARCH_HOTPLUG_MODES=()

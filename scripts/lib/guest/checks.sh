@@ -50,9 +50,10 @@ KMEMLEAK=/sys/kernel/debug/kmemleak
 MODE="${MODE:-m}"
 SELFTEST=/acme/acme_test
 SELFTEST32=/acme/acme_test32
-# The seed's messages, after the "hello: " of hello's pr_fmt().
-GREETING='hello: Good morrow to this fair assembly.'
-FAREWELL='hello: Alas, poor world, what treasure hast thou lost!'
+# The seed's messages, exactly: whole lines, with no "hello: " before them
+# (hello's pr_fmt() adds nothing; count_kmsg matches the whole line).
+GREETING='Good morrow to this fair assembly.'
+FAREWELL='Alas, poor world, what treasure hast thou lost!'
 # shellcheck source=../ktap.sh
 . /acme/ktap.sh
 
@@ -343,6 +344,8 @@ run_compat_selftest() {
 # loaded driver, prints what the page says it prints.
 example_prints_page() {
 	n=0
+	# the edu example needs acme_edu, which nothing else has loaded yet
+	modprobe acme_edu || return 1
 	for ex in /acme/acme-example-*; do
 		case "$ex" in *.expected) continue ;; esac
 		n=$((n + 1))
@@ -360,6 +363,7 @@ example_prints_page() {
 		echo "no example program in /acme"
 		return 1
 	}
+	[ "$MODE" != m ] || rmmod acme_edu || return 1
 	echo "$n examples print what the page says"
 }
 
@@ -409,6 +413,29 @@ acme_modular() {
 		ktap_ok "acme: load and unload $CYCLES times ($(($(date +%s) - t0)) s)"
 	else
 		ktap_not_ok "acme: load and unload $CYCLES times" "$out"
+	fi
+}
+
+# edu_checks m|y - acme_edu on QEMU's edu device, the kernel's way: the
+# kselftest program and the lifetime script, each through
+# run_kselftest.sh, each case one "edu:" line. Every boot has the device,
+# so nothing may skip but what needs a module (=y).
+edu_checks() {
+	for t in acme_edu_test acme_edu_lifetime.sh; do
+		ran=$(/kselftest/run_kselftest.sh -s -t "drivers/acme:$t" 2>&1)
+		printf '%s\n' "$ran" | sed 's/^/    /'
+		sed -n 's/^# //p' /kselftest/output.log >/tmp/selftest.out
+		sed 's/^/    /' /tmp/selftest.out
+		rc=1
+		text_has "$ran" "^ok 1 selftests: drivers/acme: $t\$" && rc=0
+		selftest_lines "/kselftest/drivers/acme/$t" edu "$rc"
+		skips=$(grep '^ok [0-9].*# SKIP' /tmp/selftest.out | grep -vc 'built in')
+		check "edu: $t skipped nothing it could run ($skips skipped)" \
+			test "$skips" -eq 0
+	done
+	if [ "$1" = m ]; then
+		check "edu: acme_edu is loaded and uses acme_core" \
+			sh -c 'grep "^acme_core " /proc/modules | grep -q "acme_edu,"'
 	fi
 }
 
@@ -544,6 +571,7 @@ y1) quick_builtin ;;
 m)
 	hello_modular
 	acme_modular
+	edu_checks m
 	if [ "$FAULTS" = 1 ]; then
 		# shellcheck source=faults.sh
 		. /acme/faults.sh
@@ -553,6 +581,7 @@ m)
 y)
 	hello_builtin
 	acme_builtin
+	edu_checks y
 	;;
 *)
 	echo "usage: checks.sh [m|y]" >&2

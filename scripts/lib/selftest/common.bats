@@ -101,7 +101,7 @@ done | sort' "$1" 2>&1
 		arch_facts "$a" >"facts.$a"
 		grep -qx "ARCH_NAME=$a" "facts.$a"
 		for k in ARCH_QEMU ARCH_QEMU_PKG ARCH_IMAGE ARCH_CONSOLE ARCH_CONFIG \
-			ARCH_CC_PKG ARCH_LIBC_PKG ARCH_DEB; do
+			ARCH_CC_PKG ARCH_LIBC_PKG ARCH_DEB ARCH_EDU; do
 			grep -q "^$k=." "facts.$a" || {
 				echo "$a: $k is not set or empty"
 				false
@@ -127,6 +127,27 @@ done | sort' "$1" 2>&1
 			echo "scripts/lib/arch/$f is not in ACME_ARCHS"
 			false
 		}
+	done
+}
+
+@test "arch tables: the edu device and the hotplug modes" {
+	local a
+	for a in $(archs); do
+		run in_common '
+arch_load "$1"
+[[ "$ARCH_EDU" == edu || "$ARCH_EDU" == edu,* ]] || { echo "ARCH_EDU=$ARCH_EDU is no edu device"; exit 1; }
+[[ "$ARCH_EDU" != *,id=* && "$ARCH_EDU" != *,bus=* ]] || { echo "ARCH_EDU names an id or bus: boot.sh adds them"; exit 1; }
+declare -p ARCH_HOTPLUG_MODES | grep -q "^declare -a " || { echo "ARCH_HOTPLUG_MODES is no array"; exit 1; }
+if [[ -z "$ARCH_HOTPLUG_MACHINE" ]]; then
+	((${#ARCH_HOTPLUG_MODES[@]} == 0)) || { echo "hotplug modes without ARCH_HOTPLUG_MACHINE"; exit 1; }
+fi
+for m in "${ARCH_HOTPLUG_MODES[@]}"; do
+	[[ "$m" =~ ^[a-z0-9]+\|.*$ ]] || { echo "hotplug mode \"$m\" is not MODE|QEMU ARGS"; exit 1; }
+done
+echo ok' "$a"
+		echo "$a: $output"
+		[ "$status" -eq 0 ]
+		same "$output" ok
 	done
 }
 

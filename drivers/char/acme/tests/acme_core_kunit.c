@@ -287,20 +287,57 @@ static void acme_ring_full_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, acme_ring_free(&ring), sizeof(dst));
 }
 
+/*
+ * A copy that stops short and is dropped, as acme_fifo_write_iter() drops
+ * an atomic write that faults part way. Bytes are queued first, so that
+ * head and tail differ and each index checked below is one the test knows
+ * independently of the code: the copy must land at head, not at tail, and
+ * leave both indexes and the queued bytes alone until it is committed.
+ * From "indexes about to wrap 2^32", head ends at UINT_MAX and the copy
+ * crosses the end of the buffer.
+ */
+#define RING_QUEUED	3
+
 static void acme_ring_partial_copy_test(struct kunit *test)
 {
 	const struct ring_case *c = test->param_value;
 	struct acme_ring ring = acme_kunit_ring(test, c->start);
-	u8 *src = acme_kunit_pattern(test, RING, 5);
-	struct kvec in = { .iov_base = src, .iov_len = 4 };
+	u8 *queued = acme_kunit_pattern(test, RING_QUEUED, 0x10);
+	u8 *src = acme_kunit_pattern(test, RING, 0x80);
+	unsigned int head = c->start + RING_QUEUED;
+	struct kvec in = { .iov_base = queued, .iov_len = RING_QUEUED };
+	u8 dst[RING] = {};
+	struct kvec out = { .iov_base = dst, .iov_len = sizeof(dst) };
 	struct iov_iter iter;
+	unsigned int i;
+
+	iov_iter_kvec(&iter, ITER_SOURCE, &in, 1, RING_QUEUED);
+	KUNIT_ASSERT_EQ(test, acme_ring_from_iter(&ring, RING_QUEUED, &iter),
+			RING_QUEUED);
+	acme_ring_commit(&ring, RING_QUEUED);
+	KUNIT_ASSERT_EQ(test, ring.head, head);
 
 	/* An iterator with 4 bytes where 8 are asked: the copy stops short. */
+	in = (struct kvec){ .iov_base = src, .iov_len = 4 };
 	iov_iter_kvec(&iter, ITER_SOURCE, &in, 1, 4);
 	KUNIT_EXPECT_EQ(test, acme_ring_from_iter(&ring, 8, &iter), 4);
-	/* Not committed: dropped, the queue still empty at its old place. */
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ_MSG(test, ring.data[(head + i) % RING], src[i],
+				    "copied byte %u", i);
+
+	/* Not committed: both indexes where they were, RING_QUEUED apart. */
+	KUNIT_EXPECT_EQ(test, ring.head, head);
+	KUNIT_EXPECT_EQ(test, ring.tail, c->start);
+	KUNIT_EXPECT_EQ(test, acme_ring_len(&ring), RING_QUEUED);
+
+	/* Dropped as the driver drops it; the reader gets the queued bytes. */
+	acme_ring_commit(&ring, 0);
+	iov_iter_kvec(&iter, ITER_DEST, &out, 1, sizeof(dst));
+	KUNIT_EXPECT_EQ(test, acme_ring_to_iter(&ring, &iter), RING_QUEUED);
+	KUNIT_EXPECT_EQ(test, memcmp(dst, queued, RING_QUEUED), 0);
+	KUNIT_EXPECT_EQ(test, ring.tail, head);
 	KUNIT_EXPECT_EQ(test, acme_ring_len(&ring), 0);
-	KUNIT_EXPECT_EQ(test, ring.head, c->start);
 }
 
 static void acme_reserve_minors_invalid_test(struct kunit *test)
@@ -460,10 +497,20 @@ static void acme_device_add_test(struct kunit *test)
 	adev->cdev.owner = THIS_MODULE;
 	acme_device_init(&adev->dev, devt, acme_kunit_groups,
 			 acme_kunit_release);
+	/*
+	 * Each field as passed (@adev is zeroed, so a field left unset reads
+	 * 0), the acme class, and device_initialize() done: an initialized
+	 * kobject holding the caller's one reference.
+	 */
 	KUNIT_EXPECT_EQ(test, adev->dev.devt, devt);
-	KUNIT_EXPECT_TRUE(test, adev->dev.groups == acme_kunit_groups);
-	KUNIT_EXPECT_TRUE(test, adev->dev.release == acme_kunit_release);
-	KUNIT_EXPECT_NOT_NULL(test, adev->dev.class);
+	KUNIT_EXPECT_PTR_EQ(test, adev->dev.groups, &acme_kunit_groups[0]);
+	KUNIT_EXPECT_PTR_EQ(test, adev->dev.release, &acme_kunit_release);
+	if (adev->dev.class)
+		KUNIT_EXPECT_STREQ(test, adev->dev.class->name, "acme");
+	else
+		KUNIT_FAIL(test, "acme_device_init() set no class");
+	KUNIT_EXPECT_TRUE(test, adev->dev.kobj.state_initialized);
+	KUNIT_EXPECT_EQ(test, kref_read(&adev->dev.kobj.kref), 1);
 
 	ret = dev_set_name(&adev->dev, "acme_kunit%u", MINOR(devt));
 	KUNIT_EXPECT_EQ(test, ret, 0);

@@ -41,6 +41,7 @@
 
 #include <linux/acme.h>
 #include <linux/capability.h>
+#include <linux/io_uring.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 
@@ -626,6 +627,50 @@ TEST_F(mem, set_size_keeps_data_below_new_size)
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
 	ASSERT_EQ(6, pread(self->fd, buf, 6, 10));
 	ASSERT_STREQ("keepme", buf);
+}
+
+/*
+ * The bytes a resize grows the buffer by read as zero, whatever the bytes
+ * at those offsets were before a shrink.
+ */
+TEST_F(mem, set_size_grown_bytes_read_zero)
+{
+	uint64_t small = 100;
+	size_t len = self->size;
+	uint8_t *buf = malloc(len);
+
+	ASSERT_NONNULL(buf);
+	memset(buf, 0xee, len);
+	ASSERT_EQ((ssize_t)len, pwrite(self->fd, buf, len, 0));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &small));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+	memset(buf, 0x11, len);
+	ASSERT_EQ((ssize_t)len, pread(self->fd, buf, len, 0));
+	EXPECT_TRUE(all_are(buf, 0xee, small));
+	EXPECT_TRUE(all_are(buf + small, 0, len - small))
+		TH_LOG("the grown bytes do not read as zero");
+	free(buf);
+}
+
+/* Accesses through a mapping are no read(2) or write(2): not counted. */
+TEST_F(mem, mmap_accesses_do_not_count_in_the_statistics)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct acme_stats before, after;
+	uint8_t *map;
+
+	ASSERT_LE((uint64_t)page, self->size);
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+	map = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+	pattern_fill(map, page, 37, 0);
+	EXPECT_EQ(-1, pattern_diff(map, page, 37, 0));
+	ASSERT_EQ(0, munmap(map, page));
+	ASSERT_EQ(0, acme_get_stats(self->fd, &after));
+	EXPECT_EQ(before.bytes_read, after.bytes_read);
+	EXPECT_EQ(before.bytes_written, after.bytes_written);
+	EXPECT_EQ(before.reads, after.reads);
+	EXPECT_EQ(before.writes, after.writes);
 }
 
 TEST_F(mem, set_size_out_of_range_fails_einval)
@@ -1417,15 +1462,18 @@ TEST_F(mem, set_size_while_mapped_after_mremap_and_mprotect_fails_ebusy)
 /*
  * The bytes past the size in the last page belong to the mapping only,
  * and read as zero each time the device is mapped with no mapping left:
- * what an earlier mapping put there is gone. read(2) stops at the size.
- * 5000 bytes map as 8192 with 4 KiB pages, as one page with larger ones.
+ * what an earlier mapping put there is gone. While a mapping exists,
+ * another one shares its bytes there. read(2) stops at the size. 5000
+ * bytes map as 8192 with 4 KiB pages, as one page with larger ones. A
+ * resize gives a zeroed buffer, so the first mapping only dirties the
+ * tail, for the checks after it to mean something.
  */
 TEST_F(mem, mmap_tail_past_the_size_reads_zero_when_mapped_again)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	uint64_t size = 5000;
 	size_t len = (size + page - 1) & ~(page - 1);
-	uint8_t *buf = malloc(size), *map;
+	uint8_t *buf = malloc(size), *map, *other;
 	char c;
 
 	ASSERT_NONNULL(buf);
@@ -1435,22 +1483,269 @@ TEST_F(mem, mmap_tail_past_the_size_reads_zero_when_mapped_again)
 	ASSERT_EQ((ssize_t)size, pwrite(self->fd, buf, size, 0));
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
 	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap %zu: %s", len, strerror(errno));
-	EXPECT_TRUE(all_are(map + size, 0, len - size));
 	memset(map + size, 0xff, len - size);
 	ASSERT_EQ((off_t)size, lseek(self->fd, size, SEEK_SET));
 	ASSERT_EQ(0, read(self->fd, &c, 1));
 	ASSERT_EQ(0, munmap(map, len));
 
+	/* Mapped again with no mapping left: the tail was zeroed. */
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
 	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap %zu: %s", len, strerror(errno));
 	EXPECT_TRUE(all_are(map + size, 0, len - size))
 		TH_LOG("the bytes past the size kept what the last mapping wrote");
+	EXPECT_EQ(-1, pattern_diff(map, size, 33, 0));
+
+	/* Mapped while that mapping exists: the same bytes, not zeroed. */
+	memset(map + size, 0x5a, len - size);
+	other = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(other != MAP_FAILED) TH_LOG("mmap %zu: %s", len, strerror(errno));
+	EXPECT_TRUE(all_are(other + size, 0x5a, len - size))
+		TH_LOG("a second mapping zeroed the bytes the first one shows");
+	EXPECT_TRUE(all_are(map + size, 0x5a, len - size));
+	ASSERT_EQ(0, munmap(other, len));
+	ASSERT_EQ(0, munmap(map, len));
+
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap %zu: %s", len, strerror(errno));
+	EXPECT_TRUE(all_are(map + size, 0, len - size));
 	EXPECT_EQ(-1, pattern_diff(map, size, 33, 0));
 	ASSERT_EQ(0, munmap(map, len));
 	ASSERT_EQ((off_t)size, lseek(self->fd, size, SEEK_SET));
 	ASSERT_EQ(0, read(self->fd, &c, 1));
 	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
 	free(buf);
+}
+
+/*
+ * madvise(MADV_DONTNEED) drops the page table entries of a mapping but
+ * not the VMA; the next access faults, and the driver's ->fault() maps the
+ * buffer's page again: the same bytes, and writes that reach read(2), not
+ * SIGBUS. A SIGBUS kills the test, which the harness reports as a failure.
+ */
+TEST_F(mem, mmap_after_madv_dontneed_maps_the_same_bytes)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t size = 4 * page;
+	uint8_t *buf = malloc(size), *map;
+
+	ASSERT_NONNULL(buf);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+	pattern_fill(map, size, 34, 0);
+
+	ASSERT_EQ(0, madvise(map, size, MADV_DONTNEED)) TH_LOG("madvise: %s", strerror(errno));
+	EXPECT_EQ(-1, pattern_diff(map, size, 34, 0));
+
+	/* Zapped again, then written through the mapping: read(2) sees it. */
+	ASSERT_EQ(0, madvise(map + page, 2 * page, MADV_DONTNEED));
+	pattern_fill(map + page, 2 * page, 35, page);
+	ASSERT_EQ((ssize_t)size, pread(self->fd, buf, size, 0));
+	EXPECT_EQ(-1, pattern_diff(buf, page, 34, 0));
+	EXPECT_EQ(-1, pattern_diff(buf + page, 2 * page, 35, page));
+	EXPECT_EQ(-1, pattern_diff(buf + 3 * page, page, 34, 3 * page));
+	ASSERT_EQ(0, munmap(map, size));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+	free(buf);
+}
+
+/*
+ * A minimal io_uring, with the raw system calls: the ring file, its
+ * submission and completion rings, one request at a time.
+ */
+struct uring {
+	int fd;
+	void *sq, *cq;
+	size_t sq_len, cq_len, sqes_len;
+	struct io_uring_sqe *sqes;
+	unsigned int *sq_tail, *sq_mask, *sq_array;
+	unsigned int *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_cqe *cqes;
+};
+
+/*
+ * Set up a ring of 4 entries: 0, or the errno of what failed. r->fd < 0
+ * then says that io_uring_setup(2) itself failed: a kernel without
+ * CONFIG_IO_URING, or with io_uring disabled by sysctl.
+ */
+static int uring_init(struct uring *r)
+{
+	struct io_uring_params p;
+	int prot = PROT_READ | PROT_WRITE, flags = MAP_SHARED | MAP_POPULATE;
+
+	memset(r, 0, sizeof(*r));
+	memset(&p, 0, sizeof(p));
+	r->fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (r->fd < 0)
+		return errno;
+	r->sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
+	r->cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	r->sqes_len = p.sq_entries * sizeof(struct io_uring_sqe);
+	r->sq = mmap(NULL, r->sq_len, prot, flags, r->fd, IORING_OFF_SQ_RING);
+	r->cq = mmap(NULL, r->cq_len, prot, flags, r->fd, IORING_OFF_CQ_RING);
+	r->sqes = mmap(NULL, r->sqes_len, prot, flags, r->fd, IORING_OFF_SQES);
+	if (r->sq == MAP_FAILED || r->cq == MAP_FAILED || r->sqes == MAP_FAILED)
+		return errno;
+	r->sq_tail = (unsigned int *)((char *)r->sq + p.sq_off.tail);
+	r->sq_mask = (unsigned int *)((char *)r->sq + p.sq_off.ring_mask);
+	r->sq_array = (unsigned int *)((char *)r->sq + p.sq_off.array);
+	r->cq_head = (unsigned int *)((char *)r->cq + p.cq_off.head);
+	r->cq_tail = (unsigned int *)((char *)r->cq + p.cq_off.tail);
+	r->cq_mask = (unsigned int *)((char *)r->cq + p.cq_off.ring_mask);
+	r->cqes = (struct io_uring_cqe *)((char *)r->cq + p.cq_off.cqes);
+	return 0;
+}
+
+static void uring_exit(struct uring *r)
+{
+	if (r->sqes && r->sqes != MAP_FAILED)
+		munmap(r->sqes, r->sqes_len);
+	if (r->cq && r->cq != MAP_FAILED)
+		munmap(r->cq, r->cq_len);
+	if (r->sq && r->sq != MAP_FAILED)
+		munmap(r->sq, r->sq_len);
+	if (r->fd >= 0)
+		close(r->fd);
+}
+
+/* Queue @sqe and submit it: what io_uring_enter(2) returns. */
+static int uring_submit(struct uring *r, const struct io_uring_sqe *sqe)
+{
+	unsigned int tail = *r->sq_tail, i = tail & *r->sq_mask;
+
+	r->sqes[i] = *sqe;
+	r->sq_array[i] = i;
+	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	return syscall(__NR_io_uring_enter, r->fd, 1, 0, 0, NULL, 0);
+}
+
+/*
+ * Wait up to @ms for a completion and take it into @cqe: 1, or 0 if none
+ * came. io_uring_enter(2) with IORING_ENTER_GETEVENTS and no minimum runs
+ * the ring's pending task work, which posts a completion woken by poll.
+ */
+static int uring_wait(struct uring *r, struct io_uring_cqe *cqe, int ms)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	unsigned int head;
+	int waited;
+
+	for (waited = 0; ; waited += 10) {
+		syscall(__NR_io_uring_enter, r->fd, 0, 0,
+			IORING_ENTER_GETEVENTS, NULL, 0);
+		head = *r->cq_head;
+		if (head != __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
+			break;
+		if (waited >= ms)
+			return 0;
+		poll(&pfd, 1, 10);
+	}
+	*cqe = r->cqes[head & *r->cq_mask];
+	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+	return 1;
+}
+
+/*
+ * Pages pinned with pin_user_pages() outlive the mapping they were pinned
+ * through: io_uring's registered buffers keep them after munmap(2). A
+ * resize would leave them with the old buffer, so it fails with EBUSY
+ * until they are unpinned. Linux 6.1's io_uring refuses to register memory
+ * of a file other than shmem or hugetlbfs (EOPNOTSUPP), as acme.rst says:
+ * nothing pins the buffer there, and the resize after munmap(2) works.
+ */
+TEST_F(mem, set_size_while_pages_are_pinned_fails_ebusy)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t size = 4 * page, other = 2 * page;
+	struct uring r;
+	struct iovec iov;
+	uint8_t *map;
+	int err;
+
+	err = uring_init(&r);
+	if (err && r.fd < 0)
+		SKIP(return, "io_uring_setup: %s: no io_uring to pin pages with",
+		     strerror(err));
+	ASSERT_EQ(0, err) TH_LOG("io_uring setup: %s", strerror(err));
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
+	iov = (struct iovec){ map, size };
+	if (syscall(__NR_io_uring_register, r.fd, IORING_REGISTER_BUFFERS, &iov, 1)) {
+		err = errno;
+		uring_exit(&r);
+		ASSERT_EQ(EOPNOTSUPP, err)
+			TH_LOG("IORING_REGISTER_BUFFERS: %s", strerror(err));
+		printf("#   %s (EOPNOTSUPP, as on Linux 6.1): nothing pinned\n",
+		       "io_uring refuses to register a device mapping");
+		fflush(stdout);
+		ASSERT_EQ(0, munmap(map, size));
+		EXPECT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+		ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+		return;
+	}
+
+	/* Pinned and unmapped: still busy. */
+	ASSERT_EQ(0, munmap(map, size));
+	EXPECT_EQ(-1, ioctl(self->fd, ACME_IOC_SET_SIZE, &other));
+	EXPECT_EQ(EBUSY, errno) TH_LOG("resized under pinned pages");
+
+	/* Unpinned: resizing works again. */
+	ASSERT_EQ(0, syscall(__NR_io_uring_register, r.fd,
+			     IORING_UNREGISTER_BUFFERS, NULL, 0));
+	EXPECT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &other))
+		TH_LOG("after unregistering: %s", strerror(errno));
+	uring_exit(&r);
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &self->size));
+}
+
+/*
+ * O_APPEND writes at the end of the data, as on a regular file. The device
+ * is a fixed-size buffer that is all data, so such a write fails with
+ * ENOSPC and leaves the bytes and the position alone, however O_APPEND was
+ * set (open(2), fcntl(2)) or asked for (RWF_APPEND); pwrite(2) appends too,
+ * as on Linux for any O_APPEND file. Reads are not affected.
+ */
+TEST_F(mem, o_append_writes_at_the_end_and_fail_enospc)
+{
+	struct iovec iov = { "x", 1 };
+	char buf[4] = {};
+	int fd;
+
+	ASSERT_EQ(4, pwrite(self->fd, "keep", 4, 0));
+	fd = open(mem_path(), O_RDWR | O_APPEND);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, "lost", 4));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(0, lseek(fd, 0, SEEK_CUR));
+	EXPECT_EQ(-1, pwrite(fd, "lost", 4, 0));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(4, read(fd, buf, 4));
+	EXPECT_EQ(0, memcmp(buf, "keep", 4));
+	close(fd);
+
+	/* Set by fcntl(2) on an open file, and cleared again. */
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, fcntl(self->fd, F_GETFL) | O_APPEND));
+	EXPECT_EQ(-1, write(self->fd, "lost", 4));
+	EXPECT_EQ(ENOSPC, errno);
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, fcntl(self->fd, F_GETFL) & ~O_APPEND));
+	EXPECT_EQ(1, pwrite(self->fd, "K", 1, 0));
+
+	/* For one call: RWF_APPEND. */
+	EXPECT_EQ(-1, pwritev2(self->fd, &iov, 1, 0, RWF_APPEND));
+	EXPECT_EQ(ENOSPC, errno);
+	ASSERT_EQ(4, pread(self->fd, buf, 4, 0));
+	EXPECT_EQ(0, memcmp(buf, "Keep", 4));
+}
+
+/*
+ * The data lives in memory, as on tmpfs: fsync(2) and fdatasync(2) have
+ * nothing to write back and succeed.
+ */
+TEST_F(mem, fsync_and_fdatasync_succeed)
+{
+	EXPECT_EQ(0, fsync(self->fd)) TH_LOG("fsync: %s", strerror(errno));
+	EXPECT_EQ(0, fdatasync(self->fd)) TH_LOG("fdatasync: %s", strerror(errno));
 }
 
 /* --- FIFO devices --------------------------------------------------- */
@@ -2503,6 +2798,264 @@ TEST_F(fifo, atomic_write_from_a_faulting_buffer_queues_nothing)
 	munmap(two, page);
 }
 
+/*
+ * RWF_NOWAIT makes one call on a blocking file fail with EAGAIN where it
+ * would block, as O_NONBLOCK does for every call, and move bytes where it
+ * would not: a read of an empty FIFO, a write to a full one, and an atomic
+ * write that does not fit whole fail; the others go through.
+ */
+TEST_F(fifo, rwf_nowait_fails_eagain_only_where_it_would_block)
+{
+	static char rec[PIPE_BUF];
+	char buf[8] = {};
+	struct iovec in = { buf, sizeof(buf) }, out = { "nowait", 6 };
+
+	ASSERT_LE(2 * PIPE_BUF, self->size);
+	set_blocking(self->fd, 1);
+	EXPECT_EQ(-1, preadv2(self->fd, &in, 1, -1, RWF_NOWAIT));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("preadv2 of an empty FIFO: %s", strerror(errno));
+	EXPECT_EQ(6, pwritev2(self->fd, &out, 1, -1, RWF_NOWAIT))
+		TH_LOG("pwritev2: %s", strerror(errno));
+	EXPECT_EQ(6, preadv2(self->fd, &in, 1, -1, RWF_NOWAIT))
+		TH_LOG("preadv2: %s", strerror(errno));
+	EXPECT_EQ(0, memcmp(buf, "nowait", 6));
+
+	/* 100 bytes free: no room for a record of PIPE_BUF bytes, for 100 yes. */
+	EXPECT_EQ((ssize_t)self->size - 100, write_bytes(self->fd, 'f', self->size - 100));
+	out = (struct iovec){ rec, sizeof(rec) };
+	EXPECT_EQ(-1, pwritev2(self->fd, &out, 1, -1, RWF_NOWAIT));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("an atomic write that does not fit: %s",
+					strerror(errno));
+	out.iov_len = 100;
+	EXPECT_EQ(100, pwritev2(self->fd, &out, 1, -1, RWF_NOWAIT));
+	out.iov_len = 1;
+	EXPECT_EQ(-1, pwritev2(self->fd, &out, 1, -1, RWF_NOWAIT));
+	EXPECT_EQ(EAGAIN, errno) TH_LOG("pwritev2 to a full FIFO: %s", strerror(errno));
+	EXPECT_EQ((ssize_t)sizeof(buf), preadv2(self->fd, &in, 1, -1, RWF_NOWAIT));
+}
+
+/*
+ * An io_uring read of an empty FIFO does not hold up the submission and
+ * completes when a write queues data. With FMODE_NOWAIT, io_uring tries it
+ * without blocking (IOCB_NOWAIT, -EAGAIN), then waits for the FIFO's poll
+ * wake-up, EPOLLIN on readq, and reads again.
+ */
+TEST_F(fifo, io_uring_read_of_an_empty_fifo_completes_when_data_arrives)
+{
+	struct io_uring_sqe sqe;
+	struct io_uring_cqe cqe;
+	char buf[16] = {};
+	struct uring r;
+	int err, fd;
+
+	err = uring_init(&r);
+	if (err && r.fd < 0)
+		SKIP(return, "io_uring_setup: %s", strerror(err));
+	ASSERT_EQ(0, err) TH_LOG("io_uring setup: %s", strerror(err));
+	/* Blocking: io_uring cannot count on O_NONBLOCK. */
+	fd = open(fifo_path(), O_RDONLY);
+	ASSERT_LE(0, fd);
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_READ;
+	sqe.fd = fd;
+	sqe.addr = (uintptr_t)buf;
+	sqe.len = sizeof(buf);
+	sqe.off = (__u64)-1;
+	sqe.user_data = 42;
+	ASSERT_EQ(1, uring_submit(&r, &sqe)) TH_LOG("io_uring_enter: %s", strerror(errno));
+	EXPECT_EQ(0, uring_wait(&r, &cqe, 100))
+		TH_LOG("the read completed with %d before any data", cqe.res);
+
+	EXPECT_EQ(5, write(self->fd, "ring!", 5));
+	ASSERT_EQ(1, uring_wait(&r, &cqe, POLL_HANG_MS))
+		TH_LOG("the read did not complete after a write: a lost wake-up?");
+	EXPECT_EQ(42, cqe.user_data);
+	EXPECT_EQ(5, cqe.res)
+		TH_LOG("res %d (%s)", cqe.res, cqe.res < 0 ? strerror(-cqe.res) : "bytes");
+	EXPECT_EQ(0, memcmp(buf, "ring!", 5));
+	uring_exit(&r);
+	close(fd);
+}
+
+static void on_restart_signal(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A blocked read interrupted by a signal whose handler has SA_RESTART is
+ * restarted, not failed with EINTR: it returns the data written after the
+ * signal.
+ */
+TEST_F(fifo, sa_restart_restarts_a_blocked_read)
+{
+	struct sigaction sa = { .sa_handler = on_restart_signal,
+				.sa_flags = SA_RESTART };
+	pid_t parent = getpid(), pid;
+	char buf[8] = {};
+	int wr;
+
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	wr = open(fifo_path(), O_WRONLY | O_NONBLOCK);
+	ASSERT_LE(0, wr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Signal the blocked reader, see it block again, then write. */
+		wait_until_sleeping(parent);
+		kill(parent, SIGUSR1);
+		sleep_ms(50);
+		wait_until_sleeping(parent);
+		_exit(write(wr, "again", 5) == 5 ? 0 : 1);
+	}
+	close(wr);
+	set_blocking(self->fd, 1);
+	EXPECT_EQ(5, read(self->fd, buf, sizeof(buf)))
+		TH_LOG("read: %s", strerror(errno));
+	EXPECT_EQ(0, memcmp(buf, "again", 5));
+	EXPECT_EQ(0, exit_status(pid));
+}
+
+/*
+ * Unlike a pipe, a FIFO takes writes with no reader anywhere, without
+ * SIGPIPE or EPIPE: they queue for a reader to come.
+ */
+TEST_F(fifo, writes_with_no_reader_queue)
+{
+	char buf[8] = {};
+	int wr, rd;
+
+	/* No reader anywhere: not even the fixture's O_RDWR file. */
+	close(self->fd);
+	self->fd = -1;
+	signal(SIGPIPE, SIG_DFL);
+	wr = open(fifo_path(), O_WRONLY | O_NONBLOCK);
+	ASSERT_LE(0, wr);
+	EXPECT_EQ(6, write(wr, "queued", 6)) TH_LOG("write: %s", strerror(errno));
+	close(wr);
+	rd = open(fifo_path(), O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, rd);
+	EXPECT_EQ(6, read(rd, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "queued", 6));
+	close(rd);
+	self->fd = open(fifo_path(), O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, self->fd);
+}
+
+/* A FIFO, like a pipe, has nothing to sync: fsync(2) fails with EINVAL. */
+TEST_F(fifo, fsync_and_fdatasync_fail_einval)
+{
+	EXPECT_EQ(-1, fsync(self->fd));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, fdatasync(self->fd));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* A FIFO has no end to append at: O_APPEND changes nothing, as on a pipe. */
+TEST_F(fifo, o_append_queues_as_any_write)
+{
+	char buf[8] = {};
+	int fd;
+
+	fd = open(fifo_path(), O_WRONLY | O_APPEND | O_NONBLOCK);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(3, write(fd, "abc", 3));
+	EXPECT_EQ(3, write(self->fd, "def", 3));
+	EXPECT_EQ(3, write(fd, "ghi", 3));
+	EXPECT_EQ(8, read(self->fd, buf, 8));
+	EXPECT_EQ(0, memcmp(buf, "abcdefgh", 8));
+	close(fd);
+}
+
+/*
+ * Write a 3000-byte record, an atomic write, into a FIFO of @fifo_size
+ * bytes with 100 bytes free, from a child that sleeps for room; then
+ * empty the FIFO and resize it to @size before the child runs again. This
+ * process runs SCHED_FIFO on the child's CPU meanwhile, so the child,
+ * woken by the clear, gets the CPU only after the resize. Returns the
+ * child's exit status: 0 if its write failed with EMSGSIZE, 2 if it queued
+ * the record whole, 3 otherwise; -1 if it never ended, -2 if this process
+ * cannot run SCHED_FIFO.
+ */
+static int atomic_write_across_a_resize(struct __test_metadata *_metadata,
+					int fd, uint64_t fifo_size,
+					uint64_t size, char *rec)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	int wr, ret, err, rt;
+	cpu_set_t cpu;
+	pid_t pid;
+
+	ASSERT_EQ(0, ioctl(fd, ACME_IOC_SET_SIZE, &fifo_size));
+	EXPECT_EQ((ssize_t)fifo_size - 100, write_bytes(fd, 'a', fifo_size - 100));
+	CPU_ZERO(&cpu);
+	CPU_SET(sched_getcpu(), &cpu);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu), &cpu));
+	wr = open(fifo_path(), O_WRONLY);
+	ASSERT_LE(0, wr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		ssize_t n = write(wr, rec, 3000);
+
+		_exit(n == -1 && errno == EMSGSIZE ? 0 : n == 3000 ? 2 : 3);
+	}
+	close(wr);
+	wait_until_sleeping(pid);
+	EXPECT_EQ(1, is_sleeping(pid)) TH_LOG("the writer did not wait for room");
+
+	rt = sched_setscheduler(0, SCHED_FIFO, &sp);
+	err = errno;
+	EXPECT_EQ(0, acme_clear(fd));
+	ret = ioctl(fd, ACME_IOC_SET_SIZE, &size);
+	sp.sched_priority = 0;
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	if (rt) {
+		kill_all(&pid, 1);
+		TH_LOG("SCHED_FIFO: %s", strerror(err));
+		return -2;
+	}
+	EXPECT_EQ(0, ret) TH_LOG("resize to %llu: %s", (unsigned long long)size,
+				 strerror(errno));
+	return exit_status(pid);
+}
+
+/*
+ * An atomic write decides that it is atomic when it starts. Resized under
+ * it to less than its size, the FIFO can never take it whole: it fails
+ * with EMSGSIZE and queues nothing, rather than being split. Resized to a
+ * size it still fits in, it is queued whole.
+ */
+TEST_F_TIMEOUT(fifo, atomic_write_shrunk_under_fails_emsgsize, 90)
+{
+	struct acme_stats before, after;
+	uint8_t rec[3000], buf[4096];
+	int st;
+	char c;
+
+	ASSERT_LE(PIPE_BUF, self->size);
+	pattern_fill(rec, sizeof(rec), 36, 0);
+	ASSERT_EQ(0, acme_get_stats(self->fd, &before));
+	st = atomic_write_across_a_resize(_metadata, self->fd, self->size,
+					  2048, (char *)rec);
+	if (st == -2)
+		SKIP(return, "cannot run SCHED_FIFO to hold the writer off");
+	EXPECT_EQ(0, st) TH_LOG("2: queued whole, 3: other error, -1: still blocked (split?)");
+	EXPECT_EQ(-1, read(self->fd, &c, 1)) TH_LOG("the FIFO holds part of the record");
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, acme_get_stats(self->fd, &after));
+	EXPECT_EQ(before.bytes_written + self->size - 100, after.bytes_written);
+	EXPECT_EQ(0, acme_clear(self->fd));
+
+	/* 4096 bytes still take 3000: the record goes in whole. */
+	st = atomic_write_across_a_resize(_metadata, self->fd, self->size,
+					  4096, (char *)rec);
+	EXPECT_EQ(2, st) TH_LOG("0: EMSGSIZE, 3: other error, -1: still blocked");
+	EXPECT_EQ(3000, read_all(self->fd, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, rec, sizeof(rec)));
+}
+
 /* --- concurrency: K writers and K readers, every byte accounted for ----- */
 
 #define STRESS_K	4
@@ -3097,6 +3650,106 @@ TEST_F_TIMEOUT(fifo, large_writes_stream_to_one_reader_in_order,
 	       (unsigned long long)st->seen[0][0].count);
 	fflush(stdout);
 	munmap(st, sizeof(*st));
+}
+
+/* Run on @cpu only; whether that worked. */
+static bool run_on(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return !sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * A writer whose reader keeps pace never waits for room, where a signal
+ * would end its write: a fatal signal must end it between pieces all the
+ * same, so that a killed process goes at once rather than after moving
+ * its gigabyte. For the reader to keep pace whatever the machine, it
+ * shares the writer's CPU and runs SCHED_FIFO: each piece the writer
+ * queues wakes it, it preempts the writer (at the latest at the writer's
+ * cond_resched() after the piece) and takes the piece, and it sleeps again
+ * on the empty FIFO. So the FIFO never holds more than a piece or two.
+ */
+TEST_F_TIMEOUT(fifo, sigkill_ends_a_long_write_that_never_waits, 120)
+{
+	const size_t chunk = 1 << 20, total = (size_t)IOV_MAX * chunk;
+	struct iovec *iov = calloc(IOV_MAX, sizeof(*iov));
+	int i, status, cpu = sched_getcpu(), go[2];
+	char *buf = malloc(chunk), c = 0;
+	uint64_t size = FIFO_SIZE_MAX;
+	long long t0, dt;
+	uint64_t *taken;
+	pid_t pids[2];
+
+	ASSERT_NONNULL(iov);
+	ASSERT_NONNULL(buf);
+	ASSERT_LE(0, cpu);
+	taken = mmap(NULL, sizeof(*taken), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(taken != MAP_FAILED);
+	*taken = 0;
+	ASSERT_EQ(0, ioctl(self->fd, ACME_IOC_SET_SIZE, &size));
+	memset(buf, 'k', chunk);
+	ASSERT_EQ(0, pipe(go));
+
+	/* The reader tells whether it could go SCHED_FIFO, then reads. */
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		struct sched_param sp = { .sched_priority = 1 };
+		int fd = open(fifo_path(), O_RDONLY);
+		ssize_t n;
+
+		c = fd >= 0 && run_on(cpu) &&
+		    !sched_setscheduler(0, SCHED_FIFO, &sp) ? 'y' : 'n';
+		if (write(go[1], &c, 1) != 1 || c != 'y')
+			_exit(1);
+		while ((n = read(fd, buf, chunk)) > 0)
+			__atomic_add_fetch(taken, n, __ATOMIC_RELAXED);
+		_exit(1);
+	}
+	close(go[1]);
+	if (read(go[0], &c, 1) != 1 || c != 'y') {
+		close(go[0]);
+		kill_all(pids, 1);
+		SKIP(return, "cannot run a reader SCHED_FIFO on CPU %d", cpu);
+	}
+	close(go[0]);
+
+	for (i = 0; i < IOV_MAX; i++)
+		iov[i] = (struct iovec){ buf, chunk };
+	pids[1] = fork();
+	if (!pids[1]) {
+		int fd = open(fifo_path(), O_WRONLY);
+
+		_exit(fd >= 0 && run_on(cpu) &&
+		      writev(fd, iov, IOV_MAX) == (ssize_t)total ? 0 : 1);
+	}
+	if (pids[1] < 0) {
+		kill_all(pids, 1);
+		ASSERT_LE(0, pids[1]) TH_LOG("fork: %s", strerror(errno));
+	}
+
+	/* Under way: 16 MiB through. */
+	for (i = 0; i < 2 * CHILD_HANG_MS &&
+	     __atomic_load_n(taken, __ATOMIC_RELAXED) < 16 * chunk; i++)
+		sleep_ms(1);
+	t0 = now_ms();
+	kill(pids[1], SIGKILL);
+	EXPECT_EQ(pids[1], waitpid(pids[1], &status, 0));
+	dt = now_ms() - t0;
+	kill_all(pids, 1);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("the writer was not killed: its write ended first");
+	EXPECT_GT(1000, dt) TH_LOG("the killed writer took %lld ms to go", dt);
+	printf("#   the writer went %lld ms after the kill, %llu MiB read in all\n",
+	       dt, (unsigned long long)*taken >> 20);
+	fflush(stdout);
+	munmap(taken, sizeof(*taken));
+	free(iov);
+	free(buf);
 }
 
 /*
