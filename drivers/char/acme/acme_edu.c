@@ -209,7 +209,7 @@ static int acme_edu_wait(struct acme_edu *edu, int bit)
 		return -ENODEV;
 	if (!left) {
 		dev_warn_ratelimited(&edu->dev, "%s did not end within %u ms\n",
-			 acme_edu_op_name(bit), READ_ONCE(timeout_ms));
+				     acme_edu_op_name(bit), READ_ONCE(timeout_ms));
 		return -ETIMEDOUT;
 	}
 	return 0;

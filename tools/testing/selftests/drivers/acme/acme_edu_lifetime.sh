@@ -131,7 +131,7 @@ away() {
 	remove) echo 1 >"$PCI/devices/$addr/remove" ;;
 	esac
 	t1=$(uptime_cs)
-	check "$kind: it returned in $((t1 - t0))0 ms, not after a transfer's timeout of $LONG_MS ms" \
+	check "$kind: it took $((t1 - t0))0 ms, not a transfer's timeout of $LONG_MS ms" \
 		test $((t1 - t0)) -lt $((LONG_MS / 20))
 	check "$kind: every call on the open files then failed with ENODEV" io_saw_enodev
 	check "$kind: $dev is gone" test ! -e "$dev"
@@ -202,7 +202,7 @@ main() {
 			never_ends "$addr"
 	else
 		# Masking INTx behind the kernel's back leaves the line stuck.
-		ok "unbind: a sleeper the device never wakes # SKIP needs MSI (the device uses INTx)"
+		ok "unbind: a sleeper the device never wakes # SKIP needs MSI, not INTx"
 	fi
 
 	away unbind "$addr"

@@ -148,7 +148,7 @@ static void fill(unsigned char *buf, size_t len, unsigned int seed)
 }
 
 /* Interrupts of the acme device @name so far, on all CPUs, or -1. */
-static long interrupts(const char *name)
+static long irq_count(const char *name)
 {
 	static char buf[16384];
 	long total = 0;
@@ -361,7 +361,7 @@ TEST_F(edu, transfer_sleeps)
 {
 	char buf[64];
 	long before = voluntary_switches();
-	long irqs = interrupts(self->dev + 5);
+	long irqs = irq_count(self->dev + 5);
 	double t0 = now(), took;
 
 	ASSERT_LE(0, before);
@@ -369,7 +369,7 @@ TEST_F(edu, transfer_sleeps)
 	ASSERT_EQ((ssize_t)sizeof(buf), pread(self->fd, buf, sizeof(buf), 0));
 	took = now() - t0;
 	EXPECT_LT(before, voluntary_switches());
-	EXPECT_LT(irqs, interrupts(self->dev + 5));
+	EXPECT_LT(irqs, irq_count(self->dev + 5));
 	EXPECT_LE(0.05, took) TH_LOG("a DMA took %.3f s", took);
 }
 
