@@ -88,8 +88,8 @@ ACME_KVERS=(6.12 6.1)
 ACME_MODULES=(acme_core acme hello)
 ACME_ARCHS=(x86_64 arm64)
 # The series file of each kernel: series targets 6.12; series-6.1 is the
-# series for 6.1, with the patches that need it swapped for their
-# stable-style backports in patches/6.1/ (scripts/mkpatches writes both).
+# series for 6.1, with the patches that need it swapped for their 6.1
+# variants in patches/6.1/ (scripts/mkpatches writes both).
 declare -A ACME_SERIES=([6.12]=series [6.1]=series-6.1)
 
 # acme_env_help - every environment variable and cache directory of the

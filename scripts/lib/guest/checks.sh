@@ -208,8 +208,9 @@ devices_present() {
 	for d in acme0 acme1 acme2 acme3 acme_fifo0 acme_fifo1; do
 		check "acme: /dev/$d is a char device" test -c "/dev/$d"
 	done
-	check "acme: /sys/class/acme lists 6 devices" \
-		test "$(find /sys/class/acme/ -mindepth 1 -maxdepth 1 | wc -l)" -eq 6
+	# acme_edu's devices, when it is built in, are in the class too
+	check "acme: /sys/class/acme lists acme's 6 devices" \
+		test "$(find /sys/class/acme/ -mindepth 1 -maxdepth 1 ! -name 'acme_edu*' | wc -l)" -eq 6
 	check "acme: /proc/devices has acme" grep -q ' acme$' /proc/devices
 	check "acme: exported helpers in /proc/kallsyms" \
 		grep -q ' acme_reserve_minors' /proc/kallsyms

@@ -54,3 +54,12 @@ for attr in kind size bytes_read bytes_written; do
 	printf '/sys/class/acme/acme0/%s: %s\n' "$attr" \
 		"$(cat "/sys/class/acme/acme0/$attr")"
 done
+
+echo
+echo "=== acme_edu, on QEMU's edu device ==="
+show modprobe acme_edu
+show ls -l /dev/acme_edu0
+echo "# echo 'What a piece of work is a man' > /dev/acme_edu0"
+echo 'What a piece of work is a man' >/dev/acme_edu0
+show head -n 1 /dev/acme_edu0
+show grep acme_edu /proc/interrupts
