@@ -188,8 +188,8 @@ static void acme_count_write(struct acme_dev *adev, ssize_t n)
  * lock. Its full barrier orders the FIFO update before the check for
  * waiters. It pairs with the barrier a waiter has between queueing itself
  * and reading the FIFO state: set_current_state() in
- * prepare_to_wait_event() for read(2) and write(2), the smp_mb() at the end
- * of poll_wait() for poll(2), select(2) and epoll (see acme_fifo_poll()).
+ * prepare_to_wait_event() for read(2) and write(2), the smp_mb() in
+ * acme_fifo_poll() for poll(2), select(2) and epoll.
  * So either the waiter sees the new state, or this sees the waiter.
  */
 static void acme_wake(wait_queue_head_t *wq, __poll_t events)
@@ -639,12 +639,15 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
  * the lock, as pipe_poll() does: a reader or writer holding the lock while
  * it faults in user memory must not stall poll(2).
  *
- * poll_wait() adds the poll table entry to the wait queue and then has an
- * smp_mb() (include/linux/poll.h, in the 6.12 and 6.1 stable trees too),
- * which orders that store before the loads of the FIFO state below and
+ * poll_wait() adds the poll table entry to the wait queue, under the wait
+ * queue's lock, which does not order that store before the loads of the
+ * FIFO state that follow. The smp_mb() does, as in sock_poll_wait(), and
  * pairs with the one in wq_has_sleeper() in acme_wake(): otherwise a reader
  * could make room, find no waiter on writeq and skip the wake-up, while
  * this still sees a full FIFO, and the poller would sleep with room free.
+ * poll_wait() has such a barrier itself from Linux 6.14, and in the stable
+ * trees that took that fix (Debian's 6.12.118 and 6.1.192 among them), but
+ * not in older 6.1 and 6.12 kernels, which acme builds for too: keep it.
  */
 static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 {
@@ -655,6 +658,8 @@ static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 		poll_wait(file, &adev->readq, wait);
 	if (file->f_mode & FMODE_WRITE)
 		poll_wait(file, &adev->writeq, wait);
+	/* Order the queueing above before the peeks: pairs with acme_wake(). */
+	smp_mb();
 
 	if ((file->f_mode & FMODE_READ) && !acme_fifo_peek_empty(adev))
 		mask |= EPOLLIN | EPOLLRDNORM;
