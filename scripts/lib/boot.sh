@@ -84,16 +84,6 @@ check_args() {
 	esac
 }
 
-# image_arch IMAGE - arm64 for an arm64 Image (magic "ARMd" at offset 56),
-# else x86_64.
-image_arch() {
-	if [[ "$(od -An -c -j 56 -N 4 -- "$1" | tr -d ' ')" == ARMd ]]; then
-		echo arm64
-	else
-		echo x86_64
-	fi
-}
-
 # hotplug_args MODE - the QEMU arguments of hotplug mode MODE, from
 # ARCH_HOTPLUG_MODES, as words on stdout; dies on a mode the table lacks.
 hotplug_args() {

@@ -292,16 +292,6 @@ pick_modes() {
 	done
 }
 
-# image_arch IMAGE - arm64 for an arm64 Image (magic "ARMd" at offset 56),
-# else x86_64 (as in boot.sh).
-image_arch() {
-	if [[ "$(od -An -c -j 56 -N 4 -- "$1" | tr -d ' ')" == ARMd ]]; then
-		echo arm64
-	else
-		echo x86_64
-	fi
-}
-
 # pick_kernel - BOOT, the scripts/guest options of the kernel to boot, and
 # the architecture's table loaded; builds the guest unless told what to boot.
 pick_kernel() {

@@ -67,6 +67,7 @@
 #   cache_tree KVER      the cache's tree of Linux KVER, the series applied
 #   build_arch BUILD     arm64 or x86_64, from BUILD/.config
 #   kernel_image BUILD   BUILD's bootable image (Image or bzImage)
+#   image_arch IMAGE     arm64 or x86_64, from a kernel image's header
 #   oot_sources DEST     copy what the out-of-tree build needs to DEST
 #   stock_release        release of Debian's stock kernel (linux-headers-amd64)
 #   stock_headers KREL   print the headers dir of KREL, installed when missing
@@ -887,6 +888,16 @@ build_arch() {
 kernel_image() {
 	arch_load "$(build_arch "$1")"
 	printf '%s\n' "$1/$ARCH_IMAGE"
+}
+
+# image_arch IMAGE - arm64 for an arm64 Image (magic "ARMd" at offset 56),
+# else x86_64.
+image_arch() {
+	if [[ "$(od -An -c -j 56 -N 4 -- "$1" | tr -d ' ')" == ARMd ]]; then
+		echo arm64
+	else
+		echo x86_64
+	fi
 }
 
 # An oops panics the guest (oops=panic), so that it ends the run at once.

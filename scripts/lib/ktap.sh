@@ -53,6 +53,18 @@ ktap_ok() {
 	printf 'ok %d - %s\n' "$KTAP_N" "$1"
 }
 
+# ktap_check NAME CMD... - one test line from CMD's status; the command
+# and its output are the diagnosis of a failure.
+ktap_check() {
+	_ktap_name="$1"
+	shift
+	if _ktap_out=$("$@" 2>&1); then
+		ktap_ok "$_ktap_name"
+	else
+		ktap_not_ok "$_ktap_name" "command: $*" "$_ktap_out"
+	fi
+}
+
 ktap_not_ok() {
 	KTAP_N=$((KTAP_N + 1))
 	KTAP_FAILED=$((KTAP_FAILED + 1))

@@ -60,17 +60,6 @@ FAREWELL='Alas, poor world, what treasure hast thou lost!'
 # shellcheck source=../ktap.sh
 . /acme/ktap.sh
 
-# check NAME CMD... - one check: passes when CMD exits 0.
-check() {
-	name="$1"
-	shift
-	if out=$("$@" 2>&1); then
-		ktap_ok "$name"
-	else
-		ktap_not_ok "$name" "command: $*" "$out"
-	fi
-}
-
 # check_fails NAME CMD... - passes when CMD exits non-zero.
 check_fails() {
 	name="$1"
@@ -111,36 +100,36 @@ text_has() {
 
 hello_modular() {
 	before=$(count_kmsg "$GREETING")
-	check "hello: modprobe hello succeeds" modprobe hello
-	check "hello: the greeting is one KERN_ALERT line" \
+	ktap_check "hello: modprobe hello succeeds" modprobe hello
+	ktap_check "hello: the greeting is one KERN_ALERT line" \
 		test "$(count_kmsg "$GREETING")" -eq $((before + 1))
-	check "hello: lsmod lists hello" sh -c 'lsmod | grep -q "^hello "'
-	check "hello: greetings parameter in sysfs" \
+	ktap_check "hello: lsmod lists hello" sh -c 'lsmod | grep -q "^hello "'
+	ktap_check "hello: greetings parameter in sysfs" \
 		file_is /sys/module/hello/parameters/greetings 1
 	info=$(modinfo hello 2>&1)
 	for field in "description:.*Greeting module" \
 		"author:.*William Shakespeare" "license:.*GPL" "parm:.*greetings"; do
-		check "hello: modinfo shows ${field%%:*}" \
+		ktap_check "hello: modinfo shows ${field%%:*}" \
 			text_has "$info" "$field"
 	done
 	before=$(count_kmsg "$FAREWELL")
-	check "hello: rmmod hello succeeds" rmmod hello
-	check "hello: the farewell is one KERN_ALERT line" \
+	ktap_check "hello: rmmod hello succeeds" rmmod hello
+	ktap_check "hello: the farewell is one KERN_ALERT line" \
 		test "$(count_kmsg "$FAREWELL")" -eq $((before + 1))
 	check_fails "hello: greetings=11 is refused" modprobe hello greetings=11
-	check "hello: the refusal names the parameter" \
+	ktap_check "hello: the refusal names the parameter" \
 		kmsg_has "hello: greetings=11 is out of range"
 	before=$(count_kmsg "$GREETING")
-	check "hello: greetings=3 greets three times" \
+	ktap_check "hello: greetings=3 greets three times" \
 		sh -c 'modprobe hello greetings=3 && rmmod hello'
-	check "hello: three greetings logged" \
+	ktap_check "hello: three greetings logged" \
 		test "$(count_kmsg "$GREETING")" -eq $((before + 3))
 }
 
 hello_builtin() {
-	check "hello: built-in hello greeted at boot" \
+	ktap_check "hello: built-in hello greeted at boot" \
 		test "$(count_kmsg "$GREETING")" -eq 1
-	check "hello: greetings parameter in sysfs" \
+	ktap_check "hello: greetings parameter in sysfs" \
 		file_is /sys/module/hello/parameters/greetings 1
 }
 
@@ -156,7 +145,7 @@ kselftest_kernel_way() {
 		ktap_not_ok "kselftest: $runner is in the initramfs"
 		return
 	fi
-	# -s: the summary here (in $ran: check overwrites $out), the test's
+	# -s: the summary here (in $ran), the test's
 	# KTAP, each line after "# ", in output.log; each of its cases becomes
 	# one "selftest:" line here.
 	ran=$("$runner" -s -t drivers/acme:acme_test 2>&1)
@@ -166,16 +155,16 @@ kselftest_kernel_way() {
 	sed 's/^/    /' /tmp/selftest.out
 	cases=$(grep -c '^ok [0-9]' /tmp/selftest.out || true)
 	skips=$(grep -c '^ok [0-9].*# SKIP' /tmp/selftest.out || true)
-	check "kselftest: run_kselftest.sh -t drivers/acme:acme_test passes" \
+	ktap_check "kselftest: run_kselftest.sh -t drivers/acme:acme_test passes" \
 		text_has "$ran" '^ok 1 selftests: drivers/acme: acme_test$'
-	check "kselftest: the run had over 100 cases, none skipped ($cases, $skips)" \
+	ktap_check "kselftest: the run had over 100 cases, none skipped ($cases, $skips)" \
 		test "$cases" -gt 100 -a "$skips" -eq 0
 	# The runner's verdict stands for the test's exit status.
 	rc=1
 	text_has "$ran" '^ok 1 selftests: drivers/acme: acme_test$' && rc=0
 	selftest_lines /kselftest/drivers/acme/acme_test selftest "$rc"
 	if [ "$1" = m ]; then
-		check "kselftest: it loaded acme itself and unloaded it after" \
+		ktap_check "kselftest: it loaded acme itself and unloaded it after" \
 			sh -c '! grep -q "^acme " /proc/modules'
 		modprobe -r acme_core 2>/dev/null
 	fi
@@ -183,8 +172,8 @@ kselftest_kernel_way() {
 	unpriv=$(su -s /bin/sh nobody -c "$SELFTEST" 2>&1)
 	rc=$?
 	printf '%s\n' "$unpriv" | sed 's/^/    /'
-	check "kselftest: as nobody it exits with KSFT_SKIP, 4 (rc=$rc)" test "$rc" -eq 4
-	check "kselftest: as nobody it skips, saying it needs root, and fails nothing" \
+	ktap_check "kselftest: as nobody it exits with KSFT_SKIP, 4 (rc=$rc)" test "$rc" -eq 4
+	ktap_check "kselftest: as nobody it skips, saying it needs root, and fails nothing" \
 		skipped_needing_root "$unpriv"
 }
 
@@ -209,21 +198,21 @@ quiet_load() {
 
 devices_present() {
 	for d in acme0 acme1 acme2 acme3 acme_fifo0 acme_fifo1; do
-		check "acme: /dev/$d is a char device" test -c "/dev/$d"
+		ktap_check "acme: /dev/$d is a char device" test -c "/dev/$d"
 	done
 	# acme_edu's devices, when it is built in, are in the class too
-	check "acme: /sys/class/acme lists acme's 6 devices" \
+	ktap_check "acme: /sys/class/acme lists acme's 6 devices" \
 		test "$(find /sys/class/acme/ -mindepth 1 -maxdepth 1 ! -name 'acme_edu*' | wc -l)" -eq 6
-	check "acme: /proc/devices has acme" grep -q ' acme$' /proc/devices
-	check "acme: exported helpers in /proc/kallsyms" \
+	ktap_check "acme: /proc/devices has acme" grep -q ' acme$' /proc/devices
+	ktap_check "acme: exported helpers in /proc/kallsyms" \
 		grep -q ' acme_reserve_minors' /proc/kallsyms
-	check "acme: size attribute shows the default" \
+	ktap_check "acme: size attribute shows the default" \
 		file_is /sys/class/acme/acme0/size 65536
 }
 
 shell_round_trip() {
-	check "acme: shell write then read back" mem_round_trip
-	check "acme: FIFO between two processes" fifo_two_processes
+	ktap_check "acme: shell write then read back" mem_round_trip
+	ktap_check "acme: FIFO between two processes" fifo_two_processes
 }
 
 mem_round_trip() {
@@ -328,7 +317,7 @@ selftest_lines() {
 	before=$KTAP_N
 	ktap_relay "$prefix" </tmp/selftest.results
 	cases=$((KTAP_N - before))
-	check "$prefix: $(basename "$bin") ran $cases cases and exited 0 (rc=$rc)" \
+	ktap_check "$prefix: $(basename "$bin") ran $cases cases and exited 0 (rc=$rc)" \
 		test "$cases" -gt 0 -a "$rc" -eq 0
 }
 
@@ -377,44 +366,44 @@ example_prints_page() {
 
 acme_modular() {
 	kselftest_kernel_way m
-	check "acme: modprobe acme succeeds and logs nothing" quiet_load
-	check "acme: modprobe pulled in acme_core" loaded acme_core
-	check "docs: the examples of acme.rst print what the page says" \
+	ktap_check "acme: modprobe acme succeeds and logs nothing" quiet_load
+	ktap_check "acme: modprobe pulled in acme_core" loaded acme_core
+	ktap_check "docs: the examples of acme.rst print what the page says" \
 		example_prints_page
-	check "acme: acme_core is used by acme" \
+	ktap_check "acme: acme_core is used by acme" \
 		sh -c 'grep "^acme_core " /proc/modules | grep -q "acme,"'
 	devices_present
 	shell_round_trip
 	run_compat_selftest
 
 	exec 3</dev/acme0
-	check "acme: rmmod acme is refused (EAGAIN) while a device is open" \
+	ktap_check "acme: rmmod acme is refused (EAGAIN) while a device is open" \
 		rmmod_refused acme
-	check "acme: the open fd still works after the refused rmmod" \
+	ktap_check "acme: the open fd still works after the refused rmmod" \
 		sh -c 'dd bs=1 count=1 <&3 2>/dev/null | wc -c | grep -qx 1'
 	exec 3<&-
-	check "acme: rmmod acme_core is refused (EAGAIN) while acme is loaded" \
+	ktap_check "acme: rmmod acme_core is refused (EAGAIN) while acme is loaded" \
 		rmmod_refused acme_core
-	check "acme: rmmod is refused while a reader is blocked, which then reads" \
+	ktap_check "acme: rmmod is refused while a reader is blocked, which then reads" \
 		blocked_reader_survives_rmmod
-	check "acme: rmmod acme succeeds once closed" rmmod acme
-	check "acme: the devices are gone" \
+	ktap_check "acme: rmmod acme succeeds once closed" rmmod acme
+	ktap_check "acme: the devices are gone" \
 		test ! -e /dev/acme0 -a ! -e /sys/class/acme/acme0
-	check "acme: rmmod acme_core succeeds" rmmod acme_core
-	check "acme: the class is gone" test ! -e /sys/class/acme
+	ktap_check "acme: rmmod acme_core succeeds" rmmod acme_core
+	ktap_check "acme: the class is gone" test ! -e /sys/class/acme
 
 	for p in nr_devs=0 nr_devs=65 nr_fifos=65 size=0 size=16777217 \
 		fifo_size=1 fifo_size=1048577; do
 		check_fails "acme: $p is refused" modprobe acme "$p"
-		check "acme: the refusal of $p names it" \
+		ktap_check "acme: the refusal of $p names it" \
 			kmsg_has "acme: $p is out of range"
 	done
 	rmmod acme_core 2>/dev/null
 
-	check "acme: nr_devs=2 nr_fifos=0 size=4096" small_config
+	ktap_check "acme: nr_devs=2 nr_fifos=0 size=4096" small_config
 	rmmod acme acme_core 2>/dev/null
-	check "acme: acme_core major=240 takes major 240" fixed_major_core
-	check "acme: the devices use the fixed major" fixed_major_devices
+	ktap_check "acme: acme_core major=240 takes major 240" fixed_major_core
+	ktap_check "acme: the devices use the fixed major" fixed_major_devices
 	rmmod acme acme_core 2>/dev/null
 	t0=$(date +%s)
 	if out=$(load_unload_cycles "$CYCLES" 2>&1); then
@@ -442,11 +431,11 @@ edu_checks() {
 		text_has "$ran" "^ok 1 selftests: drivers/acme: $t\$" && rc=0
 		selftest_lines "/kselftest/drivers/acme/$t" edu "$rc"
 		skips=$(grep '^ok [0-9].*# SKIP' /tmp/selftest.out | grep -vc 'built in')
-		check "edu: $t skipped nothing it could run ($skips skipped)" \
+		ktap_check "edu: $t skipped nothing it could run ($skips skipped)" \
 			test "$skips" -eq 0
 	done
 	if [ "$1" = m ]; then
-		check "edu: acme_edu is loaded and uses acme_core" \
+		ktap_check "edu: acme_edu is loaded and uses acme_core" \
 			sh -c 'grep "^acme_core " /proc/modules | grep -q "acme_edu,"'
 	fi
 }
@@ -475,23 +464,23 @@ quick_selftest() {
 	selftest_lines "$SELFTEST" selftest "$rc"
 	# a case renamed or removed in the kselftest must not go unseen
 	[ "$named" -le 0 ] ||
-		check "selftest: the $named cases asked for ran ($cases)" test "$cases" -ge "$named"
+		ktap_check "selftest: the $named cases asked for ran ($cases)" test "$cases" -ge "$named"
 }
 
 # quick_modular / quick_builtin - the quick checks of scripts/loop: load
 # the modules, the devices, the kselftest cases of quick_selftest, unload;
 # hello's greeting and farewell. The whole set is the default.
 quick_modular() {
-	check "acme: modprobe acme succeeds and logs nothing about acme" quiet_load acme
-	check "acme: modprobe pulled in acme_core" loaded acme_core
+	ktap_check "acme: modprobe acme succeeds and logs nothing about acme" quiet_load acme
+	ktap_check "acme: modprobe pulled in acme_core" loaded acme_core
 	devices_present
 	shell_round_trip
 	quick_selftest
-	check "acme: rmmod acme acme_core succeeds" rmmod acme acme_core
-	check "acme: the devices are gone" \
+	ktap_check "acme: rmmod acme acme_core succeeds" rmmod acme acme_core
+	ktap_check "acme: the devices are gone" \
 		test ! -e /dev/acme0 -a ! -e /sys/class/acme
-	check "hello: modprobe hello greets once" greets_once
-	check "hello: rmmod hello succeeds" rmmod hello
+	ktap_check "hello: modprobe hello greets once" greets_once
+	ktap_check "hello: rmmod hello succeeds" rmmod hello
 }
 
 # greets_once - modprobe hello logs one more greeting.
@@ -502,7 +491,7 @@ greets_once() {
 
 quick_builtin() {
 	hello_builtin
-	check "acme: no acme module is loaded (built in)" \
+	ktap_check "acme: no acme module is loaded (built in)" \
 		sh -c '! grep -q "^acme" /proc/modules'
 	devices_present
 	shell_round_trip
@@ -510,9 +499,9 @@ quick_builtin() {
 }
 
 acme_builtin() {
-	check "acme: no acme module is loaded (built in)" \
+	ktap_check "acme: no acme module is loaded (built in)" \
 		sh -c '! grep -q "^acme" /proc/modules'
-	check "docs: the examples of acme.rst print what the page says" \
+	ktap_check "docs: the examples of acme.rst print what the page says" \
 		example_prints_page
 	devices_present
 	shell_round_trip

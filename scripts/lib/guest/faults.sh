@@ -123,12 +123,12 @@ fault_checks() {
 	fault_point_check "acme_core init" inject_load acme_core
 	modprobe acme_core
 	fault_point_check "acme init" inject_load acme
-	check "faults: acme_core is unused after the failed acme loads" \
+	ktap_check "faults: acme_core is unused after the failed acme loads" \
 		test "$(use_count acme_core)" = 0
-	check "faults: modprobe acme succeeds after the injections" modprobe acme
+	ktap_check "faults: modprobe acme succeeds after the injections" modprobe acme
 	fault_point_check "open of /dev/acme0" inject_open /dev/acme0
 	fault_point_check "open of /dev/acme_fifo0" inject_open /dev/acme_fifo0
-	check "faults: the devices still work" mem_round_trip
+	ktap_check "faults: the devices still work" mem_round_trip
 	echo "# faults: $INJECTED failures injected at $TOTAL_POINTS injection points"
 	rmmod acme acme_core 2>/dev/null
 }

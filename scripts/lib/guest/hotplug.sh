@@ -122,17 +122,6 @@ pci_log() {
 	dmesg | grep -iE 'pci|hotplug|acpiphp|pciehp|acme_edu' | tail -n 15
 }
 
-# check NAME CMD... - one check: passes when CMD exits 0.
-check() {
-	name="$1"
-	shift
-	if out=$("$@" 2>&1); then
-		ktap_ok "$name"
-	else
-		ktap_not_ok "$name" "command: $*" "$out"
-	fi
-}
-
 # skip_or_fail NAME WHY - a check that cannot run: a failure when the host
 # said the driver is required, else a skip.
 skip_or_fail() {
@@ -167,7 +156,7 @@ node_works() {
 	fi
 	ktap_ok "$NODE appears $1"
 	if [ -n "$IO_OK" ]; then
-		check "acme_edu_io check: a DMA round trip and a factorial $1" "$IO" check "$NODE"
+		ktap_check "acme_edu_io check: a DMA round trip and a factorial $1" "$IO" check "$NODE"
 	else
 		skip_or_fail "acme_edu_io check: a DMA round trip and a factorial $1" "no $IO in the image"
 	fi
@@ -188,7 +177,7 @@ before() {
 		return 0
 	fi
 	if [ "$MODE" = m ]; then
-		check "modprobe acme_edu" modprobe acme_edu
+		ktap_check "modprobe acme_edu" modprobe acme_edu
 	fi
 	node_works "before the unplug"
 	BUSY_PID=""
@@ -252,8 +241,8 @@ unplugged() {
 		ktap_not_ok "$NODE went away with the device" "still there $NODE_SECS s after the unplug"
 	fi
 	[ "$MODE" = m ] || return 0
-	check "rmmod acme_edu after the unplug" rmmod acme_edu
-	check "modprobe acme_edu with no device" modprobe acme_edu
+	ktap_check "rmmod acme_edu after the unplug" rmmod acme_edu
+	ktap_check "modprobe acme_edu with no device" modprobe acme_edu
 }
 
 # replugged T0 - after the host's device_add (asked at uptime T0).
@@ -268,7 +257,7 @@ replugged() {
 	[ -n "$DRIVER" ] || return 0
 	node_works "after the replug"
 	[ "$MODE" = m ] || return 0
-	check "rmmod acme_edu after the replug" rmmod acme_edu
+	ktap_check "rmmod acme_edu after the replug" rmmod acme_edu
 }
 
 clean_log() {

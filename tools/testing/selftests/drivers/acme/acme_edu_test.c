@@ -36,6 +36,22 @@
 #define EDU_SIZE	4095
 #define TIMEOUT_PARAM	"/sys/module/acme_edu/parameters/timeout_ms"
 
+/* Whether sysfs attribute @attr of PCI device @dev starts with @want. */
+static int pci_attr_is(const char *dev, const char *attr, const char *want)
+{
+	char path[PATH_MAX], val[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/%s", dev, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(val, sizeof(val), f))
+		val[0] = 0;
+	fclose(f);
+	return !strncmp(val, want, strlen(want));
+}
+
 /* The PCI address of the first edu device, or NULL. */
 static const char *edu_addr(void)
 {
@@ -47,28 +63,9 @@ static const char *edu_addr(void)
 	if (!dir)
 		return NULL;
 	while ((d = readdir(dir))) {
-		char path[PATH_MAX], id[32] = "";
-		FILE *f;
-
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), PCI_DEVICES "/%s/vendor", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(id, sizeof(id), f))
-			id[0] = 0;
-		fclose(f);
-		if (strncmp(id, "0x1234", 6))
-			continue;
-		snprintf(path, sizeof(path), PCI_DEVICES "/%s/device", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(id, sizeof(id), f))
-			id[0] = 0;
-		fclose(f);
-		if (!strncmp(id, "0x11e8", 6)) {
+		if (d->d_name[0] != '.' &&
+		    pci_attr_is(d->d_name, "vendor", "0x1234") &&
+		    pci_attr_is(d->d_name, "device", "0x11e8")) {
 			snprintf(addr, sizeof(addr), "%s", d->d_name);
 			closedir(dir);
 			return addr;
