@@ -36,8 +36,10 @@
  *	read(fd, buf, 5);
  *	ioctl(fd, ACME_IOC_GET_SIZE, &size);
  *
- * Every device has its own locks and buffer; nothing on the data path is
- * shared between devices. A FIFO's readers and its writers take different
+ * Each kind has its own file operations, storage and resize and clear, in
+ * acme_kinds[]; struct acme_dev keeps the kind's state in a union. Every
+ * device has its own locks and buffer; nothing on the data path is shared
+ * between devices. A FIFO's readers and its writers take different
  * locks, so that a reader and a writer copy at the same time.
  */
 
@@ -99,9 +101,33 @@ static unsigned int fifo_size = 65536;
 module_param(fifo_size, uint, 0444);
 MODULE_PARM_DESC(fifo_size, "Capacity of each FIFO in bytes, rounded up to a power of two (2-1 MiB, default 64 KiB)");
 
-enum acme_kind {
-	ACME_MEM,
-	ACME_FIFO,
+struct acme_dev;
+
+/**
+ * struct acme_kind - what makes a memory device or a FIFO, as mem.c's
+ *	devlist[] does for /dev/mem, /dev/null and the others
+ * @name: the kind, in /sys/class/acme/<name>/kind
+ * @node: prefix of the device names: @node0, @node1, ...
+ * @count: the module parameter with the number of such devices
+ * @fops: file operations of the devices' nodes
+ * @alloc: set up the kind's part of a new device, and allocate its storage;
+ *	on failure, @free is still called
+ * @free: free the storage, when the last reference to the device goes
+ * @capacity: size in bytes, for ACME_IOC_GET_SIZE and sysfs; called with
+ *	&acme_dev->lock or &acme_dev->write_lock held
+ * @resize: ACME_IOC_SET_SIZE, once the caller is checked
+ * @clear: ACME_IOC_CLEAR, once the caller is checked
+ */
+struct acme_kind {
+	const char *name;
+	const char *node;
+	const unsigned int *count;
+	const struct file_operations *fops;
+	int (*alloc)(struct acme_dev *adev);
+	void (*free)(struct acme_dev *adev);
+	size_t (*capacity)(struct acme_dev *adev);
+	int (*resize)(struct acme_dev *adev, u64 size);
+	int (*clear)(struct acme_dev *adev);
 };
 
 /**
@@ -110,42 +136,51 @@ enum acme_kind {
  *	when the structure is freed
  * @cdev: character device of this minor; an open file holds it, and through
  *	cdev_set_parent() it holds @dev
- * @kind: memory or FIFO device
+ * @kind: memory device or FIFO; says which member of the union is in use
  * @lock: serializes the users of a memory device; for a FIFO, its readers
- *	(@fifo's tail, the read counters of @stats). Held across user copies.
- * @write_lock: serializes the writers of a FIFO (@fifo's head, the write
- *	counters of @stats); a memory device's reads and writes do not take
- *	it. Held across user copies. What needs the whole device (a resize,
- *	ACME_IOC_CLEAR, ACME_IOC_GET_STATS) takes @lock, then @write_lock;
- *	either is enough to read the size.
- * @map_lock: serializes mmap(2) of @buf with a resize; taken inside @lock
- *	and @write_lock, and inside the caller's mmap_lock, so never held
- *	across a user copy. The order is lock, write_lock, map_lock, and
- *	mmap_lock before map_lock; a user copy under lock or write_lock may
- *	take mmap_lock to fault a page in.
- * @mappings: mappings of @buf: VMAs made by mmap(2), fork(2) or a split
- * @buf: buffer of a memory device, from vmalloc_user() so that it can be
- *	mapped
- * @size: size of @buf in bytes
- * @fifo: queue of a FIFO device
- * @readq: readers waiting for data in @fifo
- * @writeq: writers waiting for room in @fifo
+ *	(@fifo.ring's tail, the read counters of @stats). Held across user
+ *	copies.
+ * @write_lock: serializes the writers of a FIFO (@fifo.ring's head, the
+ *	write counters of @stats); a memory device's reads and writes do not
+ *	take it. Held across user copies. What needs the whole device (a
+ *	resize, ACME_IOC_CLEAR, ACME_IOC_GET_STATS, the counters in sysfs)
+ *	takes @lock, then @write_lock; either is enough to read the size.
+ * @mem: a memory device
+ * @mem.map_lock: serializes mmap(2) of @mem.buf with a resize; taken inside
+ *	@lock and @write_lock, and inside the caller's mmap_lock, so never
+ *	held across a user copy. The order is lock, write_lock, map_lock,
+ *	and mmap_lock before map_lock; a user copy under lock or write_lock
+ *	may take mmap_lock to fault a page in.
+ * @mem.mappings: mappings of @mem.buf: VMAs made by mmap(2), fork(2) or a
+ *	split
+ * @mem.buf: the buffer, from vmalloc_user() so that it can be mapped
+ * @mem.size: size of @mem.buf in bytes
+ * @fifo: a FIFO device
+ * @fifo.ring: the queue
+ * @fifo.readq: readers waiting for data in @fifo.ring
+ * @fifo.writeq: writers waiting for room in @fifo.ring
  * @stats: counters reported by ACME_IOC_GET_STATS and sysfs; only the
  *	counters are used, flags and reserved stay 0
  */
 struct acme_dev {
 	struct device dev;
 	struct cdev cdev;
-	enum acme_kind kind;
+	const struct acme_kind *kind;
 	struct mutex lock;	/* memory device; FIFO readers */
 	struct mutex write_lock; /* FIFO writers */
-	struct mutex map_lock;	/* serializes mmap with resize */
-	atomic_t mappings;
-	u8 *buf;
-	size_t size;
-	struct acme_ring fifo;
-	wait_queue_head_t readq;
-	wait_queue_head_t writeq;
+	union {
+		struct {
+			struct mutex map_lock; /* mmap against resize */
+			atomic_t mappings;
+			u8 *buf;
+			size_t size;
+		} mem;
+		struct {
+			struct acme_ring ring;
+			wait_queue_head_t readq;
+			wait_queue_head_t writeq;
+		} fifo;
+	};
 	struct acme_stats stats;
 };
 
@@ -183,82 +218,6 @@ static void acme_count_write(struct acme_dev *adev, ssize_t n)
 }
 
 /*
- * Wake the waiters of @wq, if there are any: most reads and writes of a busy
- * FIFO find nobody waiting, and wq_has_sleeper() saves them the wait queue
- * lock. Its full barrier orders the FIFO update before the check for
- * waiters. It pairs with the barrier a waiter has between queueing itself
- * and reading the FIFO state: set_current_state() in
- * prepare_to_wait_event() for read(2) and write(2), the smp_mb() in
- * acme_fifo_poll() for poll(2), select(2) and epoll.
- * So either the waiter sees the new state, or this sees the waiter.
- */
-static void acme_wake(wait_queue_head_t *wq, __poll_t events)
-{
-	if (wq_has_sleeper(wq))
-		wake_up_interruptible_poll(wq, events);
-}
-
-/* A ring of @size bytes, a power of two; charged to the caller if @gfp says. */
-static int acme_ring_alloc(struct acme_ring *ring, unsigned int size, gfp_t gfp)
-{
-	ring->data = kvmalloc(size, gfp);
-	if (!ring->data)
-		return -ENOMEM;
-	ring->mask = size - 1;
-	ring->head = 0;
-	ring->tail = 0;
-	return 0;
-}
-
-/*
- * Lockless peeks at the FIFO, for the wait conditions and poll: the state
- * may change under them (a reader, a writer, a resize), so the fields are
- * read once each, as pipe_poll() reads the pipe's head and tail. A stale
- * answer is checked again under the lock, or followed by a wake-up.
- */
-static bool acme_fifo_peek_empty(struct acme_dev *adev)
-{
-	return READ_ONCE(adev->fifo.head) == READ_ONCE(adev->fifo.tail);
-}
-
-/* Whether @need bytes, or the whole capacity if it is smaller, are free. */
-static bool acme_fifo_peek_room(struct acme_dev *adev, size_t need)
-{
-	unsigned int size = READ_ONCE(adev->fifo.mask) + 1;
-	unsigned int len = READ_ONCE(adev->fifo.head) - READ_ONCE(adev->fifo.tail);
-
-	return len <= size && size - len >= min_t(size_t, need, size);
-}
-
-/* Capacity: buffer size or FIFO size; either lock keeps it from changing. */
-static size_t acme_capacity(struct acme_dev *adev)
-{
-	lockdep_assert(lockdep_is_held(&adev->lock) ||
-		       lockdep_is_held(&adev->write_lock));
-	return adev->kind == ACME_MEM ? adev->size : acme_ring_size(&adev->fifo);
-}
-
-/* Whether a FIFO call must fail with -EAGAIN rather than wait. */
-static bool acme_nowait(struct kiocb *iocb)
-{
-	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
-	       (iocb->ki_flags & IOCB_NOWAIT);
-}
-
-/*
- * Take @lock, the readers' or the writers' lock, for a FIFO call.
- * IOCB_NOWAIT (io_uring's first, non-blocking attempt on a pollable file)
- * must not sleep even for the lock: -EAGAIN, and io_uring retries from a
- * worker. Else interruptibly.
- */
-static int acme_fifo_lock(struct mutex *lock, struct kiocb *iocb)
-{
-	if (iocb->ki_flags & IOCB_NOWAIT)
-		return mutex_trylock(lock) ? 0 : -EAGAIN;
-	return mutex_lock_interruptible(lock) ? -ERESTARTSYS : 0;
-}
-
-/*
  * Stop the readers and the writers of a device, for what changes or reads
  * the whole of it: @lock, then @write_lock, interruptibly.
  */
@@ -277,6 +236,101 @@ static void acme_unlock_all(struct acme_dev *adev)
 {
 	mutex_unlock(&adev->write_lock);
 	mutex_unlock(&adev->lock);
+}
+
+/* Size in bytes, of the buffer or the FIFO; either lock keeps it. */
+static size_t acme_capacity(struct acme_dev *adev)
+{
+	lockdep_assert(lockdep_is_held(&adev->lock) ||
+		       lockdep_is_held(&adev->write_lock));
+	return adev->kind->capacity(adev);
+}
+
+static int acme_get_size(struct acme_dev *adev, u64 __user *argp)
+{
+	u64 size;
+
+	if (mutex_lock_interruptible(&adev->lock))
+		return -ERESTARTSYS;
+	size = acme_capacity(adev);
+	mutex_unlock(&adev->lock);
+
+	return put_user(size, argp);
+}
+
+/*
+ * Resizing may drop data, so it needs a file opened for writing, checked
+ * first (EBADF), and CAP_SYS_ADMIN in the credentials of the opener (EPERM),
+ * as for other privileged ioctls of an open file: a privileged process may
+ * hand the file to a less privileged one.
+ */
+static int acme_set_size(struct acme_dev *adev, struct file *file,
+			 u64 __user *argp)
+{
+	u64 size;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (get_user(size, argp))
+		return -EFAULT;
+
+	return adev->kind->resize(adev, size);
+}
+
+/* Zero a memory buffer or drop what a FIFO holds. */
+static int acme_clear(struct acme_dev *adev, struct file *file,
+		      struct acme_clear __user *argp)
+{
+	struct acme_clear args;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (copy_from_user(&args, argp, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.reserved)
+		return -EINVAL;
+
+	return adev->kind->clear(adev);
+}
+
+static int acme_get_stats(struct acme_dev *adev, struct acme_stats __user *argp)
+{
+	struct acme_stats stats;
+
+	if (copy_from_user(&stats, argp, sizeof(stats)))
+		return -EFAULT;
+	if (stats.flags || memchr_inv(stats.reserved, 0, sizeof(stats.reserved)))
+		return -EINVAL;
+
+	/* Both locks: the reads and the writes counted up to one moment. */
+	if (acme_lock_all(adev))
+		return -ERESTARTSYS;
+	stats = adev->stats;
+	acme_unlock_all(adev);
+
+	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
+}
+
+/* ioctl: the commands of <linux/acme.h>, the same for both kinds. */
+static long acme_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct acme_dev *adev = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case ACME_IOC_GET_SIZE:
+		return acme_get_size(adev, argp);
+	case ACME_IOC_SET_SIZE:
+		return acme_set_size(adev, file, argp);
+	case ACME_IOC_CLEAR:
+		return acme_clear(adev, file, argp);
+	case ACME_IOC_GET_STATS:
+		return acme_get_stats(adev, argp);
+	default:
+		return -ENOTTY;
+	}
 }
 
 /* open: remember the device; the position starts at 0. */
@@ -298,7 +352,7 @@ static ssize_t acme_mem_read_iter(struct kiocb *iocb, struct iov_iter *to)
 
 	if (mutex_lock_interruptible(&adev->lock))
 		return -ERESTARTSYS;
-	ret = acme_read_buffer_iter(adev->buf, adev->size, &iocb->ki_pos, to);
+	ret = acme_read_buffer_iter(adev->mem.buf, adev->mem.size, &iocb->ki_pos, to);
 	acme_count_read(adev, ret);
 	mutex_unlock(&adev->lock);
 	return ret;
@@ -324,8 +378,8 @@ static ssize_t acme_mem_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (mutex_lock_interruptible(&adev->lock))
 		return -ERESTARTSYS;
 	if (iocb->ki_flags & IOCB_APPEND)
-		iocb->ki_pos = adev->size;
-	ret = acme_write_buffer_iter(adev->buf, adev->size, &iocb->ki_pos, from);
+		iocb->ki_pos = adev->mem.size;
+	ret = acme_write_buffer_iter(adev->mem.buf, adev->mem.size, &iocb->ki_pos, from);
 	acme_count_write(adev, ret);
 	mutex_unlock(&adev->lock);
 	return ret;
@@ -336,14 +390,14 @@ static void acme_vma_open(struct vm_area_struct *vma)
 {
 	struct acme_dev *adev = vma->vm_private_data;
 
-	atomic_inc(&adev->mappings);
+	atomic_inc(&adev->mem.mappings);
 }
 
 static void acme_vma_close(struct vm_area_struct *vma)
 {
 	struct acme_dev *adev = vma->vm_private_data;
 
-	atomic_dec(&adev->mappings);
+	atomic_dec(&adev->mem.mappings);
 }
 
 /*
@@ -359,9 +413,9 @@ static vm_fault_t acme_vma_fault(struct vm_fault *vmf)
 	struct acme_dev *adev = vmf->vma->vm_private_data;
 	struct page *page;
 
-	if (vmf->pgoff >= PAGE_ALIGN(adev->size) >> PAGE_SHIFT)
+	if (vmf->pgoff >= PAGE_ALIGN(adev->mem.size) >> PAGE_SHIFT)
 		return VM_FAULT_SIGBUS;
-	page = vmalloc_to_page(adev->buf + (vmf->pgoff << PAGE_SHIFT));
+	page = vmalloc_to_page(adev->mem.buf + (vmf->pgoff << PAGE_SHIFT));
 	if (!page)
 		return VM_FAULT_SIGBUS;
 	get_page(page);
@@ -399,33 +453,33 @@ static int acme_mem_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 
-	if (mutex_lock_killable(&adev->map_lock))
+	if (mutex_lock_killable(&adev->mem.map_lock))
 		return -EINTR;
-	len = PAGE_ALIGN(adev->size);
+	len = PAGE_ALIGN(adev->mem.size);
 	pages = len >> PAGE_SHIFT;
 	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff) {
 		ret = -EINVAL;
 		goto unlock;
 	}
-	if (!atomic_read(&adev->mappings))
-		memset(adev->buf + adev->size, 0, len - adev->size);
+	if (!atomic_read(&adev->mem.mappings))
+		memset(adev->mem.buf + adev->mem.size, 0, len - adev->mem.size);
 
 	/*
 	 * remap_vmalloc_range() makes the VMA VM_DONTEXPAND (and VM_MIXEDMAP),
 	 * so VM_SPECIAL: mmap_region() never merges it away without ->close(),
-	 * and mremap() cannot grow it, which keeps @mappings exact. It also
+	 * and mremap() cannot grow it, which keeps mem.mappings exact. It also
 	 * maps every page now, so that an access never faults while the
 	 * mapping lasts, as in vfb and videobuf2-vmalloc; acme_vma_fault()
 	 * only puts back pages that were zapped.
 	 */
-	ret = remap_vmalloc_range(vma, adev->buf, vma->vm_pgoff);
+	ret = remap_vmalloc_range(vma, adev->mem.buf, vma->vm_pgoff);
 	if (ret)
 		goto unlock;
 	vma->vm_private_data = adev;
 	vma->vm_ops = &acme_vm_ops;
-	atomic_inc(&adev->mappings);
+	atomic_inc(&adev->mem.mappings);
 unlock:
-	mutex_unlock(&adev->map_lock);
+	mutex_unlock(&adev->mem.map_lock);
 	return ret;
 }
 
@@ -441,7 +495,188 @@ static loff_t acme_mem_llseek(struct file *file, loff_t offset, int whence)
 	struct acme_dev *adev = file->private_data;
 
 	return generic_file_llseek_size(file, offset, whence, OFFSET_MAX,
-					READ_ONCE(adev->size));
+					READ_ONCE(adev->mem.size));
+}
+
+/*
+ * Whether a page of the buffer may be pinned: pin_user_pages() through a
+ * mapping, by io_uring's registered buffers or RDMA, say, which outlives the
+ * mapping. Called with map_lock held and no mapping left, so nothing can
+ * pin a page now, and a pin taken before shows in the page's count. A
+ * false positive (a page with very many plain references) only costs a
+ * spurious -EBUSY.
+ */
+static bool acme_mem_pinned(struct acme_dev *adev)
+{
+	struct page *page;
+	size_t off;
+
+	lockdep_assert_held(&adev->mem.map_lock);
+	for (off = 0; off < adev->mem.size; off += PAGE_SIZE) {
+		page = vmalloc_to_page(adev->mem.buf + off);
+		if (folio_maybe_dma_pinned(page_folio(page)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Resize a memory buffer, keeping the bytes below the smaller size; not
+ * while it is mapped, nor while a page of it is pinned (-EBUSY): the pages
+ * would stay with whoever pinned them, whose I/O would then miss the
+ * device. The buffer comes from vmalloc_user(), which mmap needs and which
+ * takes no gfp flags, so unlike a FIFO it is not charged to the caller's
+ * memory cgroup.
+ */
+static int acme_mem_resize(struct acme_dev *adev, u64 size)
+{
+	int ret = 0;
+	u8 *buf;
+
+	if (!size || size > ACME_MAX_SIZE)
+		return -EINVAL;
+
+	buf = vmalloc_user(size);
+	if (!buf)
+		return -ENOMEM;
+
+	if (acme_lock_all(adev)) {
+		vfree(buf);
+		return -ERESTARTSYS;
+	}
+	mutex_lock(&adev->mem.map_lock);
+	if (atomic_read(&adev->mem.mappings) || acme_mem_pinned(adev)) {
+		ret = -EBUSY;
+	} else {
+		memcpy(buf, adev->mem.buf, min_t(size_t, size, adev->mem.size));
+		swap(adev->mem.buf, buf);
+		/* acme_mem_llseek() reads the size without the lock. */
+		WRITE_ONCE(adev->mem.size, size);
+	}
+	mutex_unlock(&adev->mem.map_lock);
+	acme_unlock_all(adev);
+
+	vfree(buf);
+	return ret;
+}
+
+/* ACME_IOC_CLEAR: zero the buffer. */
+static int acme_mem_clear(struct acme_dev *adev)
+{
+	if (acme_lock_all(adev))
+		return -ERESTARTSYS;
+	memset(adev->mem.buf, 0, adev->mem.size);
+	acme_unlock_all(adev);
+	return 0;
+}
+
+static size_t acme_mem_capacity(struct acme_dev *adev)
+{
+	return adev->mem.size;
+}
+
+static int acme_mem_alloc(struct acme_dev *adev)
+{
+	mutex_init(&adev->mem.map_lock);
+	adev->mem.size = mem_size;
+	adev->mem.buf = vmalloc_user(mem_size);
+	return adev->mem.buf ? 0 : -ENOMEM;
+}
+
+static void acme_mem_free(struct acme_dev *adev)
+{
+	vfree(adev->mem.buf);
+	mutex_destroy(&adev->mem.map_lock);
+}
+
+/*
+ * A memory device's data lives in memory only, as on tmpfs: fsync(2) and
+ * fdatasync(2) have nothing to write back and succeed (noop_fsync()). A FIFO
+ * has no .fsync, so they fail there with -EINVAL, as on a pipe.
+ */
+static const struct file_operations acme_mem_fops = {
+	.owner		= THIS_MODULE,
+	.open		= acme_mem_open,
+	.read_iter	= acme_mem_read_iter,
+	.write_iter	= acme_mem_write_iter,
+	.splice_read	= copy_splice_read,
+	.splice_write	= iter_file_splice_write,
+	.mmap		= acme_mem_mmap,
+	.llseek		= acme_mem_llseek,
+	.fsync		= noop_fsync,
+	.unlocked_ioctl	= acme_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/*
+ * Wake the waiters of @wq, if there are any: most reads and writes of a busy
+ * FIFO find nobody waiting, and wq_has_sleeper() saves them the wait queue
+ * lock. Its full barrier orders the FIFO update before the check for
+ * waiters. It pairs with the barrier a waiter has between queueing itself
+ * and reading the FIFO state: set_current_state() in
+ * prepare_to_wait_event() for read(2) and write(2), the smp_mb() in
+ * acme_fifo_poll() for poll(2), select(2) and epoll.
+ * So either the waiter sees the new state, or this sees the waiter.
+ */
+static void acme_wake(wait_queue_head_t *wq, __poll_t events)
+{
+	if (wq_has_sleeper(wq))
+		wake_up_interruptible_poll(wq, events);
+}
+
+/* A ring of @size bytes, a power of two; charged to the caller if @gfp says. */
+static int acme_ring_alloc(struct acme_ring *ring, unsigned int size, gfp_t gfp)
+{
+	ring->data = kvmalloc(size, gfp);
+	if (!ring->data)
+		return -ENOMEM;
+	ring->mask = size - 1;
+	ring->head = 0;
+	ring->tail = 0;
+	return 0;
+}
+
+/*
+ * Lockless peeks at the FIFO, for the wait conditions and poll: the state
+ * may change under them (a reader, a writer, a resize), so the fields are
+ * read once each, as pipe_poll() reads the pipe's head and tail. A stale
+ * answer is checked again under the lock, or followed by a wake-up.
+ */
+static bool acme_fifo_peek_empty(struct acme_dev *adev)
+{
+	struct acme_ring *ring = &adev->fifo.ring;
+
+	return READ_ONCE(ring->head) == READ_ONCE(ring->tail);
+}
+
+/* Whether @need bytes, or the whole capacity if it is smaller, are free. */
+static bool acme_fifo_peek_room(struct acme_dev *adev, size_t need)
+{
+	struct acme_ring *ring = &adev->fifo.ring;
+	unsigned int size = READ_ONCE(ring->mask) + 1;
+	unsigned int len = READ_ONCE(ring->head) - READ_ONCE(ring->tail);
+
+	return len <= size && size - len >= min_t(size_t, need, size);
+}
+
+/* Whether a FIFO call must fail with -EAGAIN rather than wait. */
+static bool acme_nowait(struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
+}
+
+/*
+ * Take @lock, the readers' or the writers' lock, for a FIFO call.
+ * IOCB_NOWAIT (io_uring's first, non-blocking attempt on a pollable file)
+ * must not sleep even for the lock: -EAGAIN, and io_uring retries from a
+ * worker. Else interruptibly.
+ */
+static int acme_fifo_lock(struct mutex *lock, struct kiocb *iocb)
+{
+	if (iocb->ki_flags & IOCB_NOWAIT)
+		return mutex_trylock(lock) ? 0 : -EAGAIN;
+	return mutex_lock_interruptible(lock) ? -ERESTARTSYS : 0;
 }
 
 /*
@@ -468,7 +703,7 @@ static int acme_fifo_open(struct inode *inode, struct file *file)
 static size_t acme_fifo_take(struct acme_dev *adev, struct iov_iter *to)
 {
 	size_t max = min_t(size_t, iov_iter_count(to),
-			   acme_ring_size(&adev->fifo));
+			   acme_ring_size(&adev->fifo.ring));
 	size_t total = 0, left, piece, n;
 
 	lockdep_assert_held(&adev->lock);
@@ -476,10 +711,10 @@ static size_t acme_fifo_take(struct acme_dev *adev, struct iov_iter *to)
 		piece = min_t(size_t, ACME_FIFO_PIECE, max - total);
 		left = iov_iter_count(to);
 		iov_iter_truncate(to, piece);
-		n = acme_ring_to_iter(&adev->fifo, to);
+		n = acme_ring_to_iter(&adev->fifo.ring, to);
 		iov_iter_reexpand(to, left - n);
 		if (n)
-			acme_wake(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+			acme_wake(&adev->fifo.writeq, EPOLLOUT | EPOLLWRNORM);
 		total += n;
 	} while (n == piece && total < max);
 	return total;
@@ -505,13 +740,13 @@ static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		ret = acme_fifo_lock(&adev->lock, iocb);
 		if (ret)
 			return ret;
-		if (acme_ring_len(&adev->fifo))
+		if (acme_ring_len(&adev->fifo.ring))
 			break;
 		mutex_unlock(&adev->lock);
 
 		if (acme_nowait(iocb))
 			return -EAGAIN;
-		if (wait_event_interruptible(adev->readq,
+		if (wait_event_interruptible(adev->fifo.readq,
 					     !acme_fifo_peek_empty(adev)))
 			return -ERESTARTSYS;
 	}
@@ -528,7 +763,7 @@ static ssize_t acme_fifo_read_iter(struct kiocb *iocb, struct iov_iter *to)
 /* Sleep until @need bytes, or the whole capacity if smaller, are free. */
 static int acme_fifo_wait_room(struct acme_dev *adev, size_t need)
 {
-	return wait_event_interruptible(adev->writeq,
+	return wait_event_interruptible(adev->fifo.writeq,
 					acme_fifo_peek_room(adev, need));
 }
 
@@ -556,7 +791,7 @@ static int acme_fifo_wait_room(struct acme_dev *adev, size_t need)
 static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct acme_dev *adev = iocb->ki_filp->private_data;
-	struct acme_ring *ring = &adev->fifo;
+	struct acme_ring *ring = &adev->fifo.ring;
 	size_t count = iov_iter_count(from), done = 0;
 	bool started = false, atomic = false;
 	ssize_t ret = 0;
@@ -617,7 +852,7 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		mutex_unlock(&adev->write_lock);
 
 		if (copied)
-			acme_wake(&adev->readq, EPOLLIN | EPOLLRDNORM);
+			acme_wake(&adev->fifo.readq, EPOLLIN | EPOLLRDNORM);
 		done += copied;
 		if (copied < n) {
 			ret = -EFAULT;
@@ -655,9 +890,9 @@ static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	if (file->f_mode & FMODE_READ)
-		poll_wait(file, &adev->readq, wait);
+		poll_wait(file, &adev->fifo.readq, wait);
 	if (file->f_mode & FMODE_WRITE)
-		poll_wait(file, &adev->writeq, wait);
+		poll_wait(file, &adev->fifo.writeq, wait);
 	/* Order the queueing above before the peeks: pairs with acme_wake(). */
 	smp_mb();
 
@@ -667,68 +902,6 @@ static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 		mask |= EPOLLOUT | EPOLLWRNORM;
 
 	return mask;
-}
-
-/*
- * Whether a page of the buffer may be pinned: pin_user_pages() through a
- * mapping, by io_uring's registered buffers or RDMA, say, which outlives the
- * mapping. Called with map_lock held and no mapping left, so nothing can
- * pin a page now, and a pin taken before shows in the page's count. A
- * false positive (a page with very many plain references) only costs a
- * spurious -EBUSY.
- */
-static bool acme_mem_pinned(struct acme_dev *adev)
-{
-	struct page *page;
-	size_t off;
-
-	lockdep_assert_held(&adev->map_lock);
-	for (off = 0; off < adev->size; off += PAGE_SIZE) {
-		page = vmalloc_to_page(adev->buf + off);
-		if (folio_maybe_dma_pinned(page_folio(page)))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Resize a memory buffer, keeping the bytes below the smaller size; not
- * while it is mapped, nor while a page of it is pinned (-EBUSY): the pages
- * would stay with whoever pinned them, whose I/O would then miss the
- * device. The buffer comes from vmalloc_user(), which mmap needs and which
- * takes no gfp flags, so unlike a FIFO it is not charged to the caller's
- * memory cgroup.
- */
-static int acme_mem_resize(struct acme_dev *adev, u64 size)
-{
-	int ret = 0;
-	u8 *buf;
-
-	if (!size || size > ACME_MAX_SIZE)
-		return -EINVAL;
-
-	buf = vmalloc_user(size);
-	if (!buf)
-		return -ENOMEM;
-
-	if (acme_lock_all(adev)) {
-		vfree(buf);
-		return -ERESTARTSYS;
-	}
-	mutex_lock(&adev->map_lock);
-	if (atomic_read(&adev->mappings) || acme_mem_pinned(adev)) {
-		ret = -EBUSY;
-	} else {
-		memcpy(buf, adev->buf, min_t(size_t, size, adev->size));
-		swap(adev->buf, buf);
-		/* acme_mem_llseek() reads the size without the lock. */
-		WRITE_ONCE(adev->size, size);
-	}
-	mutex_unlock(&adev->map_lock);
-	acme_unlock_all(adev);
-
-	vfree(buf);
-	return ret;
 }
 
 /*
@@ -759,10 +932,10 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 	 * mid-way, anything, which the wake-up below corrects. Readers and
 	 * writers touch the data only under their lock.
 	 */
-	if (!acme_ring_len(&adev->fifo)) {
-		swap(adev->fifo.data, fifo.data);
-		WRITE_ONCE(adev->fifo.tail, adev->fifo.head);
-		WRITE_ONCE(adev->fifo.mask, fifo.mask);
+	if (!acme_ring_len(&adev->fifo.ring)) {
+		swap(adev->fifo.ring.data, fifo.data);
+		WRITE_ONCE(adev->fifo.ring.tail, adev->fifo.ring.head);
+		WRITE_ONCE(adev->fifo.ring.mask, fifo.mask);
 	} else {
 		ret = -EBUSY;
 	}
@@ -770,127 +943,42 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 
 	kvfree(fifo.data);
 	if (!ret)
-		wake_up_interruptible_poll(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+		wake_up_interruptible_poll(&adev->fifo.writeq, EPOLLOUT | EPOLLWRNORM);
 	return ret;
 }
 
-static int acme_get_size(struct acme_dev *adev, u64 __user *argp)
-{
-	u64 size;
-
-	if (mutex_lock_interruptible(&adev->lock))
-		return -ERESTARTSYS;
-	size = acme_capacity(adev);
-	mutex_unlock(&adev->lock);
-
-	return put_user(size, argp);
-}
-
 /*
- * Resizing may drop data, so it needs a file opened for writing, checked
- * first (EBADF), and CAP_SYS_ADMIN in the credentials of the opener (EPERM),
- * as for other privileged ioctls of an open file: a privileged process may
- * hand the file to a less privileged one.
+ * ACME_IOC_CLEAR: drop what is queued, with every reader and writer
+ * stopped, and wake the writers waiting for room.
  */
-static int acme_set_size(struct acme_dev *adev, struct file *file,
-			 u64 __user *argp)
+static int acme_fifo_clear(struct acme_dev *adev)
 {
-	u64 size;
-
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	if (get_user(size, argp))
-		return -EFAULT;
-
-	if (adev->kind == ACME_MEM)
-		return acme_mem_resize(adev, size);
-	return acme_fifo_resize(adev, size);
-}
-
-/* Zero a memory buffer or drop what a FIFO holds. */
-static int acme_clear(struct acme_dev *adev, struct file *file,
-		      struct acme_clear __user *argp)
-{
-	struct acme_clear args;
-
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	if (copy_from_user(&args, argp, sizeof(args)))
-		return -EFAULT;
-	if (args.flags || args.reserved)
-		return -EINVAL;
-
 	if (acme_lock_all(adev))
 		return -ERESTARTSYS;
-	if (adev->kind == ACME_MEM)
-		memset(adev->buf, 0, adev->size);
-	else
-		WRITE_ONCE(adev->fifo.tail, adev->fifo.head);
+	WRITE_ONCE(adev->fifo.ring.tail, adev->fifo.ring.head);
 	acme_unlock_all(adev);
 
-	if (adev->kind == ACME_FIFO)
-		wake_up_interruptible_poll(&adev->writeq, EPOLLOUT | EPOLLWRNORM);
+	wake_up_interruptible_poll(&adev->fifo.writeq, EPOLLOUT | EPOLLWRNORM);
 	return 0;
 }
 
-static int acme_get_stats(struct acme_dev *adev, struct acme_stats __user *argp)
+static size_t acme_fifo_capacity(struct acme_dev *adev)
 {
-	struct acme_stats stats;
-
-	if (copy_from_user(&stats, argp, sizeof(stats)))
-		return -EFAULT;
-	if (stats.flags || memchr_inv(stats.reserved, 0, sizeof(stats.reserved)))
-		return -EINVAL;
-
-	/* Both locks: the reads and the writes counted up to one moment. */
-	if (acme_lock_all(adev))
-		return -ERESTARTSYS;
-	stats = adev->stats;
-	acme_unlock_all(adev);
-
-	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
+	return acme_ring_size(&adev->fifo.ring);
 }
 
-/* ioctl: the commands of <linux/acme.h>, the same for both kinds. */
-static long acme_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static int acme_fifo_alloc(struct acme_dev *adev)
 {
-	struct acme_dev *adev = file->private_data;
-	void __user *argp = (void __user *)arg;
-
-	switch (cmd) {
-	case ACME_IOC_GET_SIZE:
-		return acme_get_size(adev, argp);
-	case ACME_IOC_SET_SIZE:
-		return acme_set_size(adev, file, argp);
-	case ACME_IOC_CLEAR:
-		return acme_clear(adev, file, argp);
-	case ACME_IOC_GET_STATS:
-		return acme_get_stats(adev, argp);
-	default:
-		return -ENOTTY;
-	}
+	init_waitqueue_head(&adev->fifo.readq);
+	init_waitqueue_head(&adev->fifo.writeq);
+	return acme_ring_alloc(&adev->fifo.ring, roundup_pow_of_two(fifo_size),
+			       GFP_KERNEL);
 }
 
-/*
- * A memory device's data lives in memory only, as on tmpfs: fsync(2) and
- * fdatasync(2) have nothing to write back and succeed (noop_fsync()). A FIFO
- * has no .fsync, so they fail there with -EINVAL, as on a pipe.
- */
-static const struct file_operations acme_mem_fops = {
-	.owner		= THIS_MODULE,
-	.open		= acme_mem_open,
-	.read_iter	= acme_mem_read_iter,
-	.write_iter	= acme_mem_write_iter,
-	.splice_read	= copy_splice_read,
-	.splice_write	= iter_file_splice_write,
-	.mmap		= acme_mem_mmap,
-	.llseek		= acme_mem_llseek,
-	.fsync		= noop_fsync,
-	.unlocked_ioctl	= acme_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-};
+static void acme_fifo_free(struct acme_dev *adev)
+{
+	kvfree(adev->fifo.ring.data);
+}
 
 /* No .mmap: mmap(2) of a FIFO fails with -ENODEV. */
 static const struct file_operations acme_fifo_fops = {
@@ -903,6 +991,31 @@ static const struct file_operations acme_fifo_fops = {
 	.poll		= acme_fifo_poll,
 	.unlocked_ioctl	= acme_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static const struct acme_kind acme_kinds[] = {
+	{
+		.name		= "memory",
+		.node		= "acme",
+		.count		= &nr_devs,
+		.fops		= &acme_mem_fops,
+		.alloc		= acme_mem_alloc,
+		.free		= acme_mem_free,
+		.capacity	= acme_mem_capacity,
+		.resize		= acme_mem_resize,
+		.clear		= acme_mem_clear,
+	},
+	{
+		.name		= "fifo",
+		.node		= "acme_fifo",
+		.count		= &nr_fifos,
+		.fops		= &acme_fifo_fops,
+		.alloc		= acme_fifo_alloc,
+		.free		= acme_fifo_free,
+		.capacity	= acme_fifo_capacity,
+		.resize		= acme_fifo_resize,
+		.clear		= acme_fifo_clear,
+	},
 };
 
 static ssize_t size_show(struct device *dev, struct device_attribute *attr,
@@ -925,23 +1038,24 @@ static ssize_t kind_show(struct device *dev, struct device_attribute *attr,
 {
 	struct acme_dev *adev = to_acme_dev(dev);
 
-	return sysfs_emit(buf, "%s\n", adev->kind == ACME_MEM ? "memory" : "fifo");
+	return sysfs_emit(buf, "%s\n", adev->kind->name);
 }
 static DEVICE_ATTR_RO(kind);
 
 /*
- * Read one counter under @lock, the lock its updates hold, which keeps a
- * 64-bit value whole on 32-bit CPUs.
+ * Read one counter with both locks held: its updates hold adev->lock or,
+ * for a FIFO's writes, adev->write_lock, and either keeps a 64-bit value
+ * whole on 32-bit CPUs.
  */
-static ssize_t acme_show_counter(struct mutex *lock, const u64 *counter,
+static ssize_t acme_show_counter(struct acme_dev *adev, const u64 *counter,
 				 char *buf)
 {
 	u64 n;
 
-	if (mutex_lock_killable(lock))
-		return -EINTR;
+	if (acme_lock_all(adev))
+		return -ERESTARTSYS;
 	n = *counter;
-	mutex_unlock(lock);
+	acme_unlock_all(adev);
 
 	return sysfs_emit(buf, "%llu\n", n);
 }
@@ -951,7 +1065,7 @@ static ssize_t bytes_read_show(struct device *dev, struct device_attribute *attr
 {
 	struct acme_dev *adev = to_acme_dev(dev);
 
-	return acme_show_counter(&adev->lock, &adev->stats.bytes_read, buf);
+	return acme_show_counter(adev, &adev->stats.bytes_read, buf);
 }
 static DEVICE_ATTR_RO(bytes_read);
 
@@ -960,8 +1074,7 @@ static ssize_t bytes_written_show(struct device *dev,
 {
 	struct acme_dev *adev = to_acme_dev(dev);
 
-	return acme_show_counter(adev->kind == ACME_FIFO ? &adev->write_lock :
-				 &adev->lock, &adev->stats.bytes_written, buf);
+	return acme_show_counter(adev, &adev->stats.bytes_written, buf);
 }
 static DEVICE_ATTR_RO(bytes_written);
 
@@ -979,27 +1092,14 @@ static void acme_dev_release(struct device *dev)
 {
 	struct acme_dev *adev = to_acme_dev(dev);
 
-	vfree(adev->buf);
-	kvfree(adev->fifo.data);
-	mutex_destroy(&adev->map_lock);
+	adev->kind->free(adev);
 	mutex_destroy(&adev->write_lock);
 	mutex_destroy(&adev->lock);
 	kfree(adev);
 }
 
-static int __init acme_alloc_storage(struct acme_dev *adev)
-{
-	if (adev->kind == ACME_FIFO)
-		return acme_ring_alloc(&adev->fifo, roundup_pow_of_two(fifo_size),
-				       GFP_KERNEL);
-
-	adev->size = mem_size;
-	adev->buf = vmalloc_user(mem_size);
-	return adev->buf ? 0 : -ENOMEM;
-}
-
 /* Allocate a device with its storage; nothing is visible to user space yet. */
-static struct acme_dev *__init acme_dev_alloc(enum acme_kind kind,
+static struct acme_dev *__init acme_dev_alloc(const struct acme_kind *kind,
 					      unsigned int index, dev_t devt)
 {
 	struct acme_dev *adev;
@@ -1012,24 +1112,17 @@ static struct acme_dev *__init acme_dev_alloc(enum acme_kind kind,
 	adev->kind = kind;
 	mutex_init(&adev->lock);
 	mutex_init(&adev->write_lock);
-	mutex_init(&adev->map_lock);
-	init_waitqueue_head(&adev->readq);
-	init_waitqueue_head(&adev->writeq);
 
 	/* From here on, put_device() frees adev through acme_dev_release(). */
 	acme_device_init(&adev->dev, devt, acme_groups, acme_dev_release);
-	if (kind == ACME_MEM)
-		ret = dev_set_name(&adev->dev, "acme%u", index);
-	else
-		ret = dev_set_name(&adev->dev, "acme_fifo%u", index);
-	if (!ret)
-		ret = acme_alloc_storage(adev);
+	ret = kind->alloc(adev) ?:
+	      dev_set_name(&adev->dev, "%s%u", kind->node, index);
 	if (ret) {
 		put_device(&adev->dev);
 		return ERR_PTR(ret);
 	}
 
-	cdev_init(&adev->cdev, kind == ACME_MEM ? &acme_mem_fops : &acme_fifo_fops);
+	cdev_init(&adev->cdev, kind->fops);
 	adev->cdev.owner = THIS_MODULE;
 	return adev;
 }
@@ -1071,14 +1164,17 @@ static int __init acme_check_params(void)
 
 static int __init acme_init(void)
 {
-	unsigned int i, added;
+	const struct acme_kind *kind;
+	unsigned int i, n, added;
 	int ret;
 
 	ret = acme_check_params();
 	if (ret)
 		return ret;
 
-	acme_nr = nr_devs + nr_fifos;
+	acme_nr = 0;
+	for (kind = acme_kinds; kind < acme_kinds + ARRAY_SIZE(acme_kinds); kind++)
+		acme_nr += *kind->count;
 	acme_devs = kcalloc(acme_nr, sizeof(*acme_devs), GFP_KERNEL);
 	if (!acme_devs)
 		return -ENOMEM;
@@ -1093,15 +1189,14 @@ static int __init acme_init(void)
 	 * Allocate every device before adding any: once a node is in /dev it
 	 * may be open, and failing the load after that is best avoided.
 	 */
-	for (i = 0; i < acme_nr; i++) {
-		if (i < nr_devs)
-			acme_devs[i] = acme_dev_alloc(ACME_MEM, i, acme_first + i);
-		else
-			acme_devs[i] = acme_dev_alloc(ACME_FIFO, i - nr_devs,
-						      acme_first + i);
-		if (IS_ERR(acme_devs[i])) {
-			ret = PTR_ERR(acme_devs[i]);
-			goto put_devs;
+	i = 0;
+	for (kind = acme_kinds; kind < acme_kinds + ARRAY_SIZE(acme_kinds); kind++) {
+		for (n = 0; n < *kind->count; n++, i++) {
+			acme_devs[i] = acme_dev_alloc(kind, n, acme_first + i);
+			if (IS_ERR(acme_devs[i])) {
+				ret = PTR_ERR(acme_devs[i]);
+				goto put_devs;
+			}
 		}
 	}
 
