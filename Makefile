@@ -22,7 +22,7 @@ subdir-ccflags-y += -I$(src)/include/uapi
 
 # The sources target Linux 6.12. Before 6.5 the kernel has
 # generic_file_splice_read() where later kernels have copy_splice_read(),
-# with the same prototype: in tree, the 6.1 variant of patch 0003
+# with the same prototype: in tree, the 6.1 variant of patch 0005
 # (series-6.1, patches/6.1/) makes that one change; out of tree, for a
 # distribution's 6.1 kernel, the preprocessor makes it, so that the same
 # sources build for both. The define reaches every object of the
