@@ -993,6 +993,7 @@ static const struct file_operations acme_fifo_fops = {
 	.compat_ioctl	= compat_ptr_ioctl,
 };
 
+/* The kinds of device; their minors follow each other in this order. */
 static const struct acme_kind acme_kinds[] = {
 	{
 		.name		= "memory",
