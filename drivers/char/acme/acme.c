@@ -114,7 +114,7 @@ struct acme_dev;
  *	on failure, @free is still called
  * @free: free the storage, when the last reference to the device goes
  * @capacity: size in bytes, for ACME_IOC_GET_SIZE and sysfs; called with
- *	&acme_dev->lock or &acme_dev->write_lock held
+ *	&acme_dev->lock held
  * @resize: ACME_IOC_SET_SIZE, once the caller is checked
  * @clear: ACME_IOC_CLEAR, once the caller is checked
  */
@@ -238,11 +238,10 @@ static void acme_unlock_all(struct acme_dev *adev)
 	mutex_unlock(&adev->lock);
 }
 
-/* Size in bytes, of the buffer or the FIFO; either lock keeps it. */
+/* Size in bytes, of the buffer or the FIFO, which the lock keeps. */
 static size_t acme_capacity(struct acme_dev *adev)
 {
-	lockdep_assert(lockdep_is_held(&adev->lock) ||
-		       lockdep_is_held(&adev->write_lock));
+	lockdep_assert_held(&adev->lock);
 	return adev->kind->capacity(adev);
 }
 
@@ -880,9 +879,10 @@ static ssize_t acme_fifo_write_iter(struct kiocb *iocb, struct iov_iter *from)
  * pairs with the one in wq_has_sleeper() in acme_wake(): otherwise a reader
  * could make room, find no waiter on writeq and skip the wake-up, while
  * this still sees a full FIFO, and the poller would sleep with room free.
- * poll_wait() has such a barrier itself from Linux 6.14, and in the stable
- * trees that took that fix (Debian's 6.12.118 and 6.1.192 among them), but
- * not in older 6.1 and 6.12 kernels, which acme builds for too: keep it.
+ * poll_wait() has such a barrier itself from Linux 6.14 ("poll_wait: add
+ * mb() to fix theoretical race between waitqueue_active() and .poll()"),
+ * and in the 6.1 and 6.12 stable releases that took that fix, but not in
+ * the earlier ones, which acme builds for too: keep it.
  */
 static __poll_t acme_fifo_poll(struct file *file, poll_table *wait)
 {
@@ -1044,17 +1044,22 @@ static ssize_t kind_show(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_RO(kind);
 
 /*
- * Read one counter with both locks held: its updates hold adev->lock or,
- * for a FIFO's writes, adev->write_lock, and either keeps a 64-bit value
- * whole on 32-bit CPUs.
+ * Read one counter with both locks held, as ACME_IOC_GET_STATS does: its
+ * updates hold adev->lock or, for a FIFO's writes, adev->write_lock, and
+ * either keeps a 64-bit value whole on 32-bit CPUs. Killable, as the
+ * other attributes: a reader of sysfs waits for a user copy to end.
  */
 static ssize_t acme_show_counter(struct acme_dev *adev, const u64 *counter,
 				 char *buf)
 {
 	u64 n;
 
-	if (acme_lock_all(adev))
-		return -ERESTARTSYS;
+	if (mutex_lock_killable(&adev->lock))
+		return -EINTR;
+	if (mutex_lock_killable(&adev->write_lock)) {
+		mutex_unlock(&adev->lock);
+		return -EINTR;
+	}
 	n = *counter;
 	acme_unlock_all(adev);
 

@@ -28,7 +28,11 @@
  * devres-managed and released after acme_edu_remove() returns. So
  * acme_edu_remove() removes the node, wakes every sleeper, takes the lock
  * that every operation holds while it touches the hardware, waits for a
- * DMA still in flight to end, and lets go. @gone was set before, so an
+ * DMA still in flight to end, and lets go. The lock is never held across
+ * a user copy, which could wait on user space for ever (userfaultfd, a
+ * FUSE-backed mapping): the bytes go through a bounce buffer, copied to
+ * or from user space with the lock released, so remove never waits for a
+ * user. @gone was set before, so an
  * operation that takes the lock afterwards fails with ENODEV without
  * touching the device, and so does every sleeper it woke. devres drops the
  * driver's reference to the structure only after it has freed the
@@ -153,7 +157,8 @@ static DEFINE_IDA(acme_edu_ida);
  * @buf: the RAM side of every DMA, coherent, EDU_BUF_SIZE bytes
  * @buf_dma: the device's address of @buf
  * @lock: one operation on the device at a time (it has one DMA engine and
- *	one factorial unit); held while an operation sleeps for the device
+ *	one factorial unit); held while an operation sleeps for the device,
+ *	never across a user copy
  * @wait: where operations sleep until the device ends them
  * @busy: EDU_BUSY_* bits, set before an operation starts and cleared by
  *	the interrupt that ends it
@@ -316,52 +321,88 @@ static int acme_edu_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Read: DMA from the device into @buf, then copy to user space. */
+/*
+ * A bounce buffer laid out as the device's, for the user copy outside the
+ * lock (see the lifetime rule at the top of this file).
+ */
+static void *acme_edu_bounce(void)
+{
+	return kmalloc(EDU_XFER_MAX, GFP_KERNEL);
+}
+
+/*
+ * Read: DMA from the device into @buf, take the bytes into a bounce
+ * buffer, and copy them to user space with the lock released.
+ */
 static ssize_t acme_edu_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct acme_edu *edu = iocb->ki_filp->private_data;
-	ssize_t n = acme_span(iocb->ki_pos, iov_iter_count(to), EDU_XFER_MAX);
+	loff_t pos = iocb->ki_pos;
+	ssize_t n = acme_span(pos, iov_iter_count(to), EDU_XFER_MAX);
+	u8 *bounce;
 	int ret;
 
 	if (n <= 0)
 		return n;
 
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
-	ret = acme_edu_dma(edu, iocb->ki_pos, n, true);
+	bounce = acme_edu_bounce();
+	if (!bounce)
+		return -ENOMEM;
+
+	ret = mutex_lock_interruptible(&edu->lock) ? -ERESTARTSYS : 0;
+	if (ret)
+		goto free_bounce;
+	ret = acme_edu_dma(edu, pos, n, true);
 	if (!ret)
-		n = acme_read_buffer_iter(edu->buf, EDU_XFER_MAX, &iocb->ki_pos, to);
+		memcpy(bounce + pos, edu->buf + pos, n);
 	mutex_unlock(&edu->lock);
-	return ret ?: n;
+
+	if (!ret)
+		ret = acme_read_buffer_iter(bounce, EDU_XFER_MAX, &iocb->ki_pos, to);
+free_bounce:
+	kfree(bounce);
+	return ret;
 }
 
-/* Write: copy from user space into @buf, then DMA it to the device. */
+/*
+ * Write: copy from user space into a bounce buffer, then, under the lock,
+ * into @buf, and DMA it to the device.
+ */
 static ssize_t acme_edu_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct acme_edu *edu = iocb->ki_filp->private_data;
 	loff_t pos = iocb->ki_pos;
+	u8 *bounce;
 	ssize_t n;
 	int ret;
 
-	if (mutex_lock_interruptible(&edu->lock))
-		return -ERESTARTSYS;
-	/* A DMA that a signal or a timeout left running may still use @buf. */
-	ret = acme_edu_idle(edu, EDU_BUSY_DMA);
-	if (ret)
-		goto unlock;
+	bounce = acme_edu_bounce();
+	if (!bounce)
+		return -ENOMEM;
 
-	n = acme_write_buffer_iter(edu->buf, EDU_XFER_MAX, &pos, from);
+	n = acme_write_buffer_iter(bounce, EDU_XFER_MAX, &pos, from);
 	if (n <= 0) {
 		ret = n;
-		goto unlock;
+		goto free_bounce;
 	}
-	ret = acme_edu_dma(edu, iocb->ki_pos, n, false);
+
+	ret = mutex_lock_interruptible(&edu->lock) ? -ERESTARTSYS : 0;
+	if (ret)
+		goto free_bounce;
+	/* A DMA that a signal or a timeout left running may still use @buf. */
+	ret = acme_edu_idle(edu, EDU_BUSY_DMA);
+	if (!ret) {
+		memcpy(edu->buf + iocb->ki_pos, bounce + iocb->ki_pos, n);
+		ret = acme_edu_dma(edu, iocb->ki_pos, n, false);
+	}
+	mutex_unlock(&edu->lock);
+
 	if (!ret) {
 		iocb->ki_pos = pos;
 		ret = n;
 	}
-unlock:
-	mutex_unlock(&edu->lock);
+free_bounce:
+	kfree(bounce);
 	return ret;
 }
 

@@ -5,10 +5,10 @@
  * As in a kfifo, head - tail is the number of queued bytes, both counting
  * modulo 2^32, and a byte's place in the buffer is its count masked by
  * mask. acme does not use kfifo itself: kfifo has no iov_iter copy on the
- * write side, which ->write_iter() needs for splice(2), and kfifo_in()
- * commits whatever it copied, while an atomic write that faults part way
- * must be able to drop a partial copy. Linux 6.1 has neither
- * kfifo_out_linear_ptr() nor an "in" counterpart.
+ * write side, which ->write_iter() needs, and kfifo_in() commits whatever
+ * it copied, while an atomic write that faults part way must be able to
+ * drop a partial copy. Linux 6.1 has neither kfifo_out_linear_ptr() nor an
+ * "in" counterpart.
  *
  * One reader and one writer may use a ring at the same time without a
  * lock between them, as in a kfifo: only the writer stores head and only

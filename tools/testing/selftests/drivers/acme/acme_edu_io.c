@@ -17,25 +17,39 @@
  *                               then read DEV: the call sleeps until the
  *                               driver's timeout, or until the device goes
  *                               away. Exit 0 on ENODEV, 1 otherwise.
+ *   acme_edu_io stall DEV SECS  pwrite DEV from a page that userfaultfd
+ *                               keeps missing, so that the driver's copy
+ *                               from user space waits on this program;
+ *                               resolve the fault on SIGUSR1, or after
+ *                               SECS. Exit 0 when the pwrite then fails
+ *                               with ENODEV, 1 otherwise, 4 (KSFT_SKIP)
+ *                               without userfaultfd.
  *
  * "busy" prints "acme_edu_io: in use" once its first round trip is done,
- * and "stuck" prints "acme_edu_io: waiting" just before its read, so that a
- * caller knows the file is open and in use.
+ * "stuck" prints "acme_edu_io: waiting" just before its read, and "stall"
+ * prints "acme_edu_io: stalled" once the pwrite waits for the fault, so
+ * that a caller knows the file is open and in use.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/acme.h>
+#include <linux/userfaultfd.h>
 
 #define EDU_SIZE	4095
 #define CHUNK		512
@@ -178,6 +192,109 @@ static int stuck(const char *dev, const char *addr)
 	return all_enodev(fd) || close(fd);
 }
 
+struct stall_write {
+	int fd;
+	void *page;
+	ssize_t ret;
+	int err;
+};
+
+static void *stall_writer(void *arg)
+{
+	struct stall_write *w = arg;
+
+	w->ret = pwrite(w->fd, w->page, 64, 0);
+	w->err = errno;
+	return NULL;
+}
+
+/* A userfaultfd for this process's user-space faults, or -1 (errno). */
+static int stall_uffd(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	int uffd;
+
+#ifdef UFFD_USER_MODE_ONLY
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+	if (uffd < 0 && errno == EINVAL)
+#endif
+		uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		return -1;
+	if (ioctl(uffd, UFFDIO_API, &api)) {
+		close(uffd);
+		return -1;
+	}
+	return uffd;
+}
+
+static int stall(const char *dev, int secs)
+{
+	struct stall_write w = { .ret = 0 };
+	long psize = sysconf(_SC_PAGESIZE);
+	struct uffdio_register reg = { 0 };
+	struct uffdio_copy copy = { 0 };
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	struct timespec ts = { .tv_sec = secs };
+	pthread_t thread;
+	sigset_t usr1;
+	int uffd;
+	void *src;
+
+	uffd = stall_uffd();
+	if (uffd < 0) {
+		printf("acme_edu_io: no userfaultfd: %s\n", strerror(errno));
+		return 4;
+	}
+	w.fd = open(dev, O_RDWR);
+	if (w.fd < 0)
+		return fail(dev);
+	w.page = mmap(NULL, psize, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	src = mmap(NULL, psize, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (w.page == MAP_FAILED || src == MAP_FAILED)
+		return fail("mmap");
+	memset(src, 0x5a, psize);
+	reg.range.start = (unsigned long)w.page;
+	reg.range.len = psize;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		return fail("UFFDIO_REGISTER");
+
+	/* SIGUSR1 is taken by sigtimedwait() below, in every thread. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	if (pthread_create(&thread, NULL, stall_writer, &w))
+		return fail("pthread_create");
+
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 10000) != 1 || read(uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT) {
+		fprintf(stderr, "acme_edu_io: the pwrite did not fault on the page\n");
+		return 1;
+	}
+	puts("acme_edu_io: stalled");
+	fflush(stdout);
+
+	sigtimedwait(&usr1, NULL, &ts);
+	copy.dst = (unsigned long)w.page;
+	copy.src = (unsigned long)src;
+	copy.len = psize;
+	if (ioctl(uffd, UFFDIO_COPY, &copy))
+		return fail("UFFDIO_COPY");
+	pthread_join(thread, NULL);
+	errno = w.err;
+	printf("acme_edu_io: the pwrite returned %zd (%s)\n", w.ret,
+	       w.ret < 0 ? strerror(errno) : "written");
+	if (w.ret >= 0 || w.err != ENODEV)
+		return 1;
+	return all_enodev(w.fd) || close(w.fd);
+}
+
 int main(int argc, char **argv)
 {
 	srand(getpid());
@@ -187,6 +304,8 @@ int main(int argc, char **argv)
 		return check(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "stuck"))
 		return stuck(argv[2], argv[3]);
-	fprintf(stderr, "usage: acme_edu_io busy DEV SECS | check DEV | stuck DEV ADDR\n");
+	if (argc == 4 && !strcmp(argv[1], "stall"))
+		return stall(argv[2], atoi(argv[3]));
+	fprintf(stderr, "usage: acme_edu_io busy DEV SECS | check DEV | stuck DEV ADDR | stall DEV SECS\n");
 	return 1;
 }

@@ -185,6 +185,57 @@ never_ends() {
 	[ $rc -eq 0 ] && [ $((t1 - t0)) -lt $((LONG_MS / 20)) ]
 }
 
+# user_stall ADDR - a pwrite whose copy from user space waits on its own
+# program (a userfaultfd page) does not hold the unbind up, since the
+# driver copies with its lock released: the unbind ends while the copy
+# waits. The program then lets the copy go on, and the pwrite fails with
+# ENODEV. A driver that copied under its lock would keep the unbind
+# waiting until then.
+user_stall() {
+	addr="$1"
+	desc="unbind: a pwrite waiting on user space (userfaultfd) does not hold it up"
+	dev=$(node "$addr") || { not_ok "$desc"; return; }
+	"$IO" stall "$dev" 20 >/tmp/acme_edu_io.stall 2>&1 &
+	pid=$!
+	i=0
+	until grep -q "stalled\|no userfaultfd" /tmp/acme_edu_io.stall; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $pid 2>/dev/null; then
+			sed 's/^/# /' /tmp/acme_edu_io.stall
+			not_ok "$desc"
+			return
+		fi
+		sleep 0.1
+	done
+	if grep -q "no userfaultfd" /tmp/acme_edu_io.stall; then
+		wait $pid
+		ok "$desc # SKIP $(sed -n 's/^acme_edu_io: //p' /tmp/acme_edu_io.stall)"
+		return
+	fi
+	rm -f /tmp/acme_edu_unbound
+	(echo "$addr" >$DRV/unbind; touch /tmp/acme_edu_unbound) &
+	unbind=$!
+	i=0
+	while [ ! -e /tmp/acme_edu_unbound ] && [ $i -lt 50 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	unbound=no
+	[ -e /tmp/acme_edu_unbound ] && unbound=yes
+	kill -USR1 $pid
+	wait $pid
+	rc=$?
+	wait $unbind
+	sed 's/^/# /' /tmp/acme_edu_io.stall
+	echo "# the unbind had ended within 5 s, while the copy waited: $unbound"
+	echo "$addr" >$DRV/bind
+	if wait_node "$addr" && [ $unbound = yes ] && [ $rc -eq 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+	fi
+}
+
 main() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root"
 	addr=$(edu_addr) || skip_all "no edu device (start QEMU with -device edu)"
@@ -192,7 +243,7 @@ main() {
 	if ! node "$addr" >/dev/null; then
 		modprobe "$(cat "$PCI/devices/$addr/modalias")"
 	fi
-	echo "1..19"
+	echo "1..20"
 	check "modalias: $addr has acme_edu bound" wait_node "$addr"
 	old_ms=$(cat $TIMEOUT)
 	trap 'echo "$old_ms" >$TIMEOUT' EXIT
@@ -205,6 +256,7 @@ main() {
 		ok "unbind: a sleeper the device never wakes # SKIP needs MSI, not INTx"
 	fi
 
+	user_stall "$addr"
 	away unbind "$addr"
 	away remove "$addr"
 
