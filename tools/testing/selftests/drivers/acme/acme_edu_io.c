@@ -208,17 +208,17 @@ static void *stall_writer(void *arg)
 	return NULL;
 }
 
-/* A userfaultfd for this process's user-space faults, or -1 (errno). */
+/*
+ * A userfaultfd, or -1 (errno). Not UFFD_USER_MODE_ONLY: the fault to
+ * catch is the kernel's, in the driver's copy from user space, which
+ * needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd = 1.
+ */
 static int stall_uffd(void)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	int uffd;
 
-#ifdef UFFD_USER_MODE_ONLY
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
-	if (uffd < 0 && errno == EINVAL)
-#endif
-		uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
 	if (uffd < 0)
 		return -1;
 	if (ioctl(uffd, UFFDIO_API, &api)) {

@@ -164,6 +164,7 @@ old_file_gone() {
 never_ends() {
 	addr="$1"
 	dev=$(node "$addr") || return 1
+	: >/tmp/acme_edu_io.stuck
 	"$IO" stuck "$dev" "$addr" >/tmp/acme_edu_io.stuck 2>&1 &
 	pid=$!
 	i=0
@@ -195,6 +196,7 @@ user_stall() {
 	addr="$1"
 	desc="unbind: a pwrite waiting on user space (userfaultfd) does not hold it up"
 	dev=$(node "$addr") || { not_ok "$desc"; return; }
+	: >/tmp/acme_edu_io.stall
 	"$IO" stall "$dev" 20 >/tmp/acme_edu_io.stall 2>&1 &
 	pid=$!
 	i=0
