@@ -2477,6 +2477,143 @@ TEST_F(fifo, nonblocking_splice_empty_or_full_fails_eagain)
 	close(p[1]);
 }
 
+/*
+ * SIGALRM, which does not restart calls, in @secs seconds: a call that
+ * must return fails with EINTR then rather than hang the test.
+ */
+static void alarm_in(unsigned int secs)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(secs);
+}
+
+/* The seconds a call bounded by alarm_in() gets: twice the hang detector. */
+#define ALARM_SECS	(2 * hang_ms() / 1000)
+
+/*
+ * SPLICE_F_NONBLOCK concerns the pipe side only. On a FIFO opened
+ * blocking it still makes a splice fail with EAGAIN where the pipe would
+ * make it wait: into a full pipe, and out of an empty one that has a
+ * writer. Nothing moves: the FIFO keeps its bytes and queues none.
+ */
+TEST_F(fifo, splice_f_nonblock_fails_eagain_on_a_full_or_empty_pipe)
+{
+	static char page[PIPE_BUF];
+	char buf[16] = {};
+	int p[2], q[2], err;
+	ssize_t n;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	/* One page is one slot: a pipe of one page is full with one write. */
+	ASSERT_LE(0, fcntl(p[1], F_SETPIPE_SZ, PIPE_BUF));
+	ASSERT_EQ(PIPE_BUF, write(p[1], page, sizeof(page)));
+	ASSERT_EQ(6, write(self->fd, "queued", 6));
+	set_blocking(self->fd, 1);
+
+	alarm_in(ALARM_SECS);
+	n = splice(self->fd, NULL, p[1], NULL, 6, SPLICE_F_NONBLOCK);
+	err = errno;
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EAGAIN, err) TH_LOG("to a full pipe: %s", strerror(err));
+	n = splice(q[0], NULL, self->fd, NULL, 6, SPLICE_F_NONBLOCK);
+	err = errno;
+	EXPECT_EQ(-1, n);
+	EXPECT_EQ(EAGAIN, err) TH_LOG("from an empty pipe: %s", strerror(err));
+	alarm(0);
+
+	set_blocking(self->fd, 0);
+	ASSERT_EQ(6, read(self->fd, buf, sizeof(buf)));
+	ASSERT_STREQ("queued", buf);
+	ASSERT_EQ(-1, read(self->fd, buf, 1));
+	ASSERT_EQ(EAGAIN, errno);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+
+/*
+ * Only O_NONBLOCK on the FIFO's file makes splice(2) fail with EAGAIN
+ * rather than wait for the FIFO, not SPLICE_F_NONBLOCK: on a FIFO opened
+ * blocking, a splice with it from the empty FIFO to a pipe sleeps, as
+ * read(2) would, until a write from another process wakes it. A SIGALRM
+ * bounds the wait, should the wake-up never come.
+ */
+TEST_F_TIMEOUT(fifo, splice_f_nonblock_from_an_empty_fifo_waits_for_a_writer, 60)
+{
+	char buf[8] = {};
+	int p[2], err;
+	long slept;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	set_blocking(self->fd, 1);
+	pid = when_blocked(write_wake);
+	ASSERT_LE(0, pid);
+	slept = nvcsw();
+	alarm_in(ALARM_SECS);
+	n = splice(self->fd, NULL, p[1], NULL, sizeof(buf), SPLICE_F_NONBLOCK);
+	err = errno;
+	alarm(0);
+	slept = nvcsw() - slept;
+	EXPECT_EQ(4, n) TH_LOG("splice: %s", n < 0 ? strerror(err) : "short");
+	EXPECT_LT(0, slept) TH_LOG("the splice returned without sleeping");
+	EXPECT_EQ(0, exit_status(pid));
+	if (n == 4) {
+		ASSERT_EQ(4, read(p[0], buf, sizeof(buf)));
+		ASSERT_STREQ("wake", buf);
+	}
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * The same the other way: a splice with SPLICE_F_NONBLOCK from a pipe
+ * into a full FIFO opened blocking sleeps, as write(2) would, until a
+ * reader makes room, and then queues the bytes.
+ */
+TEST_F_TIMEOUT(fifo, splice_f_nonblock_into_a_full_fifo_waits_for_a_reader, 60)
+{
+	int p[2], err;
+	long slept;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ((long)self->size, fill(self->fd));
+	ASSERT_EQ(10, write(p[1], "0123456789", 10));
+	set_blocking(self->fd, 1);
+	pid = when_blocked(read_64);
+	ASSERT_LE(0, pid);
+	slept = nvcsw();
+	alarm_in(ALARM_SECS);
+	n = splice(p[0], NULL, self->fd, NULL, 10, SPLICE_F_NONBLOCK);
+	err = errno;
+	alarm(0);
+	slept = nvcsw() - slept;
+	EXPECT_EQ(10, n) TH_LOG("splice: %s", n < 0 ? strerror(err) : "short");
+	EXPECT_LT(0, slept) TH_LOG("the splice returned without sleeping");
+	EXPECT_EQ(0, exit_status(pid));
+	/* What the reader left, then the spliced bytes. */
+	if (n == 10) {
+		size_t left = self->size - 64 + 10;
+		char *all = malloc(self->size);
+
+		ASSERT_NONNULL(all);
+		set_blocking(self->fd, 0);
+		ASSERT_EQ((ssize_t)left, read(self->fd, all, self->size));
+		EXPECT_EQ(0, memcmp(all + left - 10, "0123456789", 10));
+		free(all);
+	}
+	close(p[0]);
+	close(p[1]);
+}
+
 /* sendfile(2) into a FIFO queues the bytes, after those before them. */
 TEST_F(fifo, sendfile_from_a_memfd_queues_the_bytes)
 {
