@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -42,6 +43,7 @@
 #include <linux/acme.h>
 #include <linux/capability.h>
 #include <linux/io_uring.h>
+#include <linux/userfaultfd.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 
@@ -244,6 +246,15 @@ static int reset_size(int fd, uint64_t *size, const char *param)
 	return ioctl(fd, ACME_IOC_GET_SIZE, size);
 }
 
+/* CLOCK_MONOTONIC in milliseconds. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -276,11 +287,8 @@ static int hang_ms(void)
 #define CHILD_HANG_MS	hang_ms()
 #define STRESS_GRACE_MS	hang_ms()
 
-/*
- * Whether @pid sleeps (state S in /proc/<pid>/stat): 1 if it does, 0 if
- * not, -1 if it is gone.
- */
-static int is_sleeping(pid_t pid)
+/* The state of @pid in /proc/<pid>/stat (R, S, D, ...), or 0 if it is gone. */
+static char task_state(pid_t pid)
 {
 	char path[64], buf[512], *p;
 	ssize_t n;
@@ -289,12 +297,23 @@ static int is_sleeping(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
-		return -1;
+		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] == 'S';
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/*
+ * Whether @pid sleeps (state S in /proc/<pid>/stat): 1 if it does, 0 if
+ * not, -1 if it is gone.
+ */
+static int is_sleeping(pid_t pid)
+{
+	char state = task_state(pid);
+
+	return state ? state == 'S' : -1;
 }
 
 /*
@@ -3055,6 +3074,313 @@ TEST_F(fifo, sa_restart_restarts_a_blocked_read)
 }
 
 /*
+ * --- signals while waiting for a lock ------------------------------------
+ *
+ * A FIFO's readers take turns on its lock, and its writers on write_lock,
+ * each held across the user copy of a read or write. A copy that stalls
+ * holds the lock: here the copy from or to a page registered with a
+ * userfaultfd, which waits in the page fault until the test fills the
+ * page. A second reader or writer then sleeps on the lock, and a signal
+ * makes it fail with EINTR, or restarts it under SA_RESTART (acme.rst,
+ * EINTR: every file operation waits for the device's locks interruptibly).
+ */
+
+/* A record: at most PIPE_BUF bytes, so one write queues it whole. */
+#define LOCK_REC	512
+
+/*
+ * A userfaultfd that handles the faults of the kernel's user copies, or
+ * -1 with errno set. Not UFFD_USER_MODE_ONLY: with it, such a fault fails
+ * the copy with EFAULT instead of waiting. So it takes CAP_SYS_PTRACE, or
+ * vm.unprivileged_userfaultfd=1, and CONFIG_USERFAULTFD.
+ */
+static int uffd_open(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	int fd, err;
+
+	fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* The first read or write: it stalls in its user copy, the lock held. */
+struct stalled_call {
+	int fd;
+	void *buf;
+	bool reader;
+	ssize_t ret;
+	int err;
+};
+
+static void *stalled_call_run(void *arg)
+{
+	struct stalled_call *c = arg;
+
+	if (c->reader)
+		c->ret = read(c->fd, c->buf, LOCK_REC);
+	else
+		c->ret = write(c->fd, c->buf, LOCK_REC);
+	c->err = errno;
+	return NULL;
+}
+
+static int lock_signalled;
+
+static void on_lock_signal(int sig)
+{
+	(void)sig;
+	__atomic_store_n(&lock_signalled, 1, __ATOMIC_RELAXED);
+}
+
+/* How the second read or write ended, as its exit status. */
+enum {
+	LOCK_DONE,		/* it moved @rec whole, after the signal */
+	LOCK_EINTR,		/* it failed with EINTR */
+	LOCK_UNSIGNALLED,	/* it ended before the signal came */
+	LOCK_FAILED,		/* anything else */
+};
+
+/* The second reader or writer, in a child: read @rec, or write it. */
+static void lock_waiter(int fd, bool reader, const uint8_t *rec)
+{
+	uint8_t buf[LOCK_REC];
+	ssize_t n;
+
+	if (reader)
+		n = read(fd, buf, sizeof(buf));
+	else
+		n = write(fd, rec, LOCK_REC);
+	if (!__atomic_load_n(&lock_signalled, __ATOMIC_RELAXED))
+		_exit(LOCK_UNSIGNALLED);
+	if (n < 0)
+		_exit(errno == EINTR ? LOCK_EINTR : LOCK_FAILED);
+	if (n != LOCK_REC || (reader && memcmp(buf, rec, LOCK_REC)))
+		_exit(LOCK_FAILED);
+	_exit(LOCK_DONE);
+}
+
+/*
+ * Whether @pid sleeps (S, or D for an uninterruptible wait) inside system
+ * call @nr, as /proc/<pid>/syscall shows it where the kernel has it.
+ */
+static bool sleeps_in_syscall(pid_t pid, long nr)
+{
+	char path[64], buf[128] = "";
+	char state = task_state(pid);
+	ssize_t n;
+	int fd;
+
+	if (state != 'S' && state != 'D')
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strtol(buf, NULL, 10) == nr;
+}
+
+/* Wait up to 2 * CHILD_HANG_MS until @pid sleeps inside call @nr. */
+static bool wait_sleeps_in_syscall(pid_t pid, long nr)
+{
+	long long end = now_ms() + 2 * CHILD_HANG_MS;
+
+	while (!sleeps_in_syscall(pid, nr)) {
+		if (now_ms() > end)
+			return false;
+		sleep_ms(1);
+	}
+	return true;
+}
+
+/* Wait up to @ms for @pid to exit: its exit status, or -1 if it did not. */
+static int exited_within(pid_t pid, int ms)
+{
+	long long end = now_ms() + ms;
+	int status;
+
+	while (waitpid(pid, &status, WNOHANG) != pid) {
+		if (now_ms() > end)
+			return -1;
+		sleep_ms(1);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : LOCK_FAILED;
+}
+
+/*
+ * A reader (@reader) or writer that waits for the lock held by a stalled
+ * copy gets a signal, with SA_RESTART (@restart) or not: it fails with
+ * EINTR, or waits on and moves its record once the stalled copy ends.
+ * The records come through whole, in order, and nothing else moves.
+ */
+static void lock_wait_signalled(struct __test_metadata *_metadata, int fifo,
+				bool reader, bool restart)
+{
+	struct sigaction sa = { .sa_handler = on_lock_signal };
+	long nr = reader ? SYS_read : SYS_write, page = sysconf(_SC_PAGESIZE);
+	struct stalled_call first = { .reader = reader };
+	struct uffdio_register reg = {};
+	struct uffdio_copy copy = {};
+	struct pollfd pfd = {};
+	struct uffd_msg msg = {};
+	uint8_t rec[2][LOCK_REC], got[2 * LOCK_REC];
+	int uffd, fd, err, status = -1;
+	uint8_t *stall, *src;
+	pthread_t thread;
+	pid_t pid;
+	ssize_t n;
+
+	uffd = uffd_open();
+	err = errno;
+	if (uffd < 0)
+		SKIP(return, "userfaultfd(2) for kernel faults: %s%s",
+		     strerror(err), err == EPERM ? " (needs CAP_SYS_PTRACE)" : "");
+	pattern_fill(rec[0], LOCK_REC, 40, 0);
+	pattern_fill(rec[1], LOCK_REC, 41, 0);
+	stall = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	src = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(stall != MAP_FAILED);
+	ASSERT_TRUE(src != MAP_FAILED);
+	reg.range.start = (uintptr_t)stall;
+	reg.range.len = page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg))
+		TH_LOG("UFFDIO_REGISTER: %s", strerror(errno));
+	/*
+	 * A reader finds both records queued and reads into a blank page; a
+	 * writer's page gets the first record when the test fills it.
+	 */
+	if (reader) {
+		ASSERT_EQ(LOCK_REC, write(fifo, rec[0], LOCK_REC));
+		ASSERT_EQ(LOCK_REC, write(fifo, rec[1], LOCK_REC));
+	} else {
+		memcpy(src, rec[0], LOCK_REC);
+	}
+
+	first.fd = open(fifo_path(), reader ? O_RDONLY : O_WRONLY);
+	fd = open(fifo_path(), reader ? O_RDONLY : O_WRONLY);
+	ASSERT_LE(0, first.fd);
+	ASSERT_LE(0, fd);
+	first.buf = stall;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, stalled_call_run, &first));
+
+	/* The first call faults in its copy, the lock held, and waits there. */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	EXPECT_EQ(1, poll(&pfd, 1, POLL_HANG_MS))
+		TH_LOG("the first %s did not fault on the registered page",
+		       reader ? "read" : "write");
+	if (pfd.revents & POLLIN) {
+		EXPECT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+		EXPECT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	}
+
+	__atomic_store_n(&lock_signalled, 0, __ATOMIC_RELAXED);
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		lock_waiter(fd, reader, rec[1]);
+	EXPECT_TRUE(wait_sleeps_in_syscall(pid, nr))
+		TH_LOG("the second %s does not sleep in its call",
+		       reader ? "reader" : "writer");
+	kill(pid, SIGUSR1);
+
+	if (restart) {
+		/* It handles the signal and waits for the lock again. */
+		sleep_ms(50);
+		EXPECT_TRUE(wait_sleeps_in_syscall(pid, nr))
+			TH_LOG("the second %s did not go back to waiting",
+			       reader ? "reader" : "writer");
+	} else {
+		status = exited_within(pid, CHILD_HANG_MS);
+		EXPECT_EQ(LOCK_EINTR, status)
+			TH_LOG("the %s waiting for the lock %s",
+			       reader ? "reader" : "writer",
+			       status < 0 ? "did not return after the signal" :
+			       status == LOCK_DONE ? "moved its record after the signal" :
+			       "failed otherwise");
+	}
+
+	/* Let the stalled copy go on: the lock comes free. */
+	copy.dst = (uintptr_t)stall;
+	copy.src = (uintptr_t)src;
+	copy.len = page;
+	EXPECT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy))
+		TH_LOG("UFFDIO_COPY: %s", strerror(errno));
+	pthread_join(thread, NULL);
+	EXPECT_EQ(LOCK_REC, first.ret)
+		TH_LOG("the stalled call: %s", strerror(first.err));
+	if (restart || status < 0) {
+		status = exit_status(pid);
+		if (restart)
+			EXPECT_EQ(LOCK_DONE, status)
+				TH_LOG("the restarted %s ended with %d",
+				       reader ? "read" : "write", status);
+	}
+
+	/*
+	 * The stalled call moved the first record; the second moved only if
+	 * the call waiting for the lock did, after the first.
+	 */
+	n = read(fifo, got, sizeof(got));
+	if (reader) {
+		EXPECT_EQ(0, memcmp(stall, rec[0], LOCK_REC));
+		if (status == LOCK_DONE) {
+			EXPECT_EQ(-1, n);
+		} else {
+			EXPECT_EQ(LOCK_REC, n);
+			EXPECT_EQ(0, memcmp(got, rec[1], LOCK_REC));
+		}
+	} else {
+		EXPECT_EQ(status == LOCK_DONE ? 2 * LOCK_REC : LOCK_REC, n);
+		EXPECT_EQ(0, memcmp(got, rec[0], LOCK_REC));
+		if (status == LOCK_DONE)
+			EXPECT_EQ(0, memcmp(got + LOCK_REC, rec[1], LOCK_REC));
+	}
+
+	signal(SIGUSR1, SIG_DFL);
+	close(fd);
+	close(first.fd);
+	close(uffd);
+	munmap(src, page);
+	munmap(stall, page);
+}
+
+TEST_F_TIMEOUT(fifo, signal_interrupts_a_writer_waiting_for_the_write_lock, 90)
+{
+	lock_wait_signalled(_metadata, self->fd, false, false);
+}
+
+TEST_F_TIMEOUT(fifo, sa_restart_restarts_a_writer_waiting_for_the_write_lock, 90)
+{
+	lock_wait_signalled(_metadata, self->fd, false, true);
+}
+
+TEST_F_TIMEOUT(fifo, signal_interrupts_a_reader_waiting_for_the_read_lock, 90)
+{
+	lock_wait_signalled(_metadata, self->fd, true, false);
+}
+
+TEST_F_TIMEOUT(fifo, sa_restart_restarts_a_reader_waiting_for_the_read_lock, 90)
+{
+	lock_wait_signalled(_metadata, self->fd, true, true);
+}
+
+/*
  * Unlike a pipe, a FIFO takes writes with no reader anywhere, without
  * SIGPIPE or EPIPE: they queue for a reader to come.
  */
@@ -3259,14 +3585,6 @@ static long stress_ms(void)
 	long ms = e ? strtol(e, NULL, 10) : 0;
 
 	return ms > 0 ? ms : 1000;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 static struct stress *stress_map(void)
