@@ -413,27 +413,44 @@ acme_modular() {
 	fi
 }
 
+# edu_selftest TEST PREFIX - one of acme_edu's kselftests through
+# run_kselftest.sh, each case one "PREFIX:" line.
+edu_selftest() {
+	t="$1"
+	ran=$(/kselftest/run_kselftest.sh -s -t "drivers/acme:$t" 2>&1)
+	printf '%s\n' "$ran" | sed 's/^/    /'
+	sed -n 's/^# //p' /kselftest/output.log >/tmp/selftest.out
+	sed 's/^/    /' /tmp/selftest.out
+	rc=1
+	text_has "$ran" "^ok 1 selftests: drivers/acme: $t\$" && rc=0
+	selftest_lines "/kselftest/drivers/acme/$t" "$2" "$rc"
+	skips=$(grep '^ok [0-9].*# SKIP' /tmp/selftest.out | grep -vc 'built in')
+	ktap_check "$2: $t skipped nothing it could run ($skips skipped)" \
+		test "$skips" -eq 0
+}
+
 # edu_checks m|y - acme_edu on QEMU's edu device, the kernel's way: the
-# kselftest program and the lifetime script, each through
-# run_kselftest.sh, each case one "edu:" line. Every boot has the device,
-# so nothing may skip but what needs a module (=y).
+# kselftest program, the same built as an i386 program on x86_64
+# (acme_edu_test32: ACME_EDU_IOC_FACTORIAL through compat_ioctl) and the
+# lifetime script. Every boot has the device, so nothing may skip but
+# what needs a module (=y).
 edu_checks() {
 	if [ "$EDU" = none ]; then
 		ktap_skip "edu: acme_edu's kselftests" "no acme_edu: the out-of-tree build has none"
 		return
 	fi
-	for t in acme_edu_test acme_edu_lifetime.sh; do
-		ran=$(/kselftest/run_kselftest.sh -s -t "drivers/acme:$t" 2>&1)
-		printf '%s\n' "$ran" | sed 's/^/    /'
-		sed -n 's/^# //p' /kselftest/output.log >/tmp/selftest.out
-		sed 's/^/    /' /tmp/selftest.out
-		rc=1
-		text_has "$ran" "^ok 1 selftests: drivers/acme: $t\$" && rc=0
-		selftest_lines "/kselftest/drivers/acme/$t" edu "$rc"
-		skips=$(grep '^ok [0-9].*# SKIP' /tmp/selftest.out | grep -vc 'built in')
-		ktap_check "edu: $t skipped nothing it could run ($skips skipped)" \
-			test "$skips" -eq 0
-	done
+	edu_selftest acme_edu_test edu
+	if [ -x /kselftest/drivers/acme/acme_edu_test32 ]; then
+		edu_selftest acme_edu_test32 edu32
+	elif [ -e "$SELFTEST32" ]; then
+		# the kselftest Makefile builds it wherever acme_test32 builds
+		ktap_not_ok "edu32: acme_edu_test32 is in the initramfs" \
+			"$SELFTEST32 is, so gcc -m32 works: the kselftest Makefile did not build it"
+	else
+		ktap_skip "edu32: acme_edu_test as a 32-bit program" \
+			"no 32-bit build for $(uname -m) (i386 on x86_64 only)"
+	fi
+	edu_selftest acme_edu_lifetime.sh edu
 	if [ "$1" = m ]; then
 		ktap_check "edu: acme_edu is loaded and uses acme_core" \
 			sh -c 'grep "^acme_core " /proc/modules | grep -q "acme_edu,"'
