@@ -501,9 +501,10 @@ static loff_t acme_mem_llseek(struct file *file, loff_t offset, int whence)
  * Whether a page of the buffer may be pinned: pin_user_pages() through a
  * mapping, by io_uring's registered buffers or RDMA, say, which outlives the
  * mapping. Called with map_lock held and no mapping left, so nothing can
- * pin a page now, and a pin taken before shows in the page's count. A
- * false positive (a page with very many plain references) only costs a
- * spurious -EBUSY.
+ * pin a page now, and a pin taken before shows in the page's count. It is
+ * a best effort, as folio_maybe_dma_pinned() is: a false positive (a page
+ * with very many plain references) only costs a spurious -EBUSY, and a
+ * plain reference (get_user_pages() without FOLL_PIN) is not seen at all.
  */
 static bool acme_mem_pinned(struct acme_dev *adev)
 {

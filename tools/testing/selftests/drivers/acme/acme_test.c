@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 /* A 64-bit off_t in 32-bit builds too: some tests seek near LLONG_MAX. */
 #define _FILE_OFFSET_BITS 64
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -2991,10 +2992,42 @@ TEST_F(fifo, rwf_nowait_fails_eagain_only_where_it_would_block)
 }
 
 /*
+ * io_uring's worker threads of this process: "iou-wrk-<pid>" threads in
+ * its thread group, each of which runs a request that could not be tried
+ * without blocking.
+ */
+static int io_uring_workers(void)
+{
+	char path[PATH_MAX], comm[32];
+	struct dirent *d;
+	int n = 0, fd;
+	ssize_t len;
+	DIR *dir;
+
+	dir = opendir("/proc/self/task");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", d->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		len = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		comm[len > 0 ? len : 0] = 0;
+		if (!strncmp(comm, "iou-wrk-", 8))
+			n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+/*
  * An io_uring read of an empty FIFO does not hold up the submission and
  * completes when a write queues data. With FMODE_NOWAIT, io_uring tries it
  * without blocking (IOCB_NOWAIT, -EAGAIN), then waits for the FIFO's poll
- * wake-up, EPOLLIN on readq, and reads again.
+ * wake-up, EPOLLIN on readq, and reads again: no worker thread of
+ * io_uring's sleeps in the read meanwhile, as one would without it.
  */
 TEST_F(fifo, io_uring_read_of_an_empty_fifo_completes_when_data_arrives)
 {
@@ -3021,6 +3054,8 @@ TEST_F(fifo, io_uring_read_of_an_empty_fifo_completes_when_data_arrives)
 	ASSERT_EQ(1, uring_submit(&r, &sqe)) TH_LOG("io_uring_enter: %s", strerror(errno));
 	EXPECT_EQ(0, uring_wait(&r, &cqe, 100))
 		TH_LOG("the read completed with %d before any data", cqe.res);
+	EXPECT_EQ(0, io_uring_workers())
+		TH_LOG("an io_uring worker thread waits in the read: no FMODE_NOWAIT?");
 
 	EXPECT_EQ(5, write(self->fd, "ring!", 5));
 	ASSERT_EQ(1, uring_wait(&r, &cqe, POLL_HANG_MS))
