@@ -306,6 +306,7 @@ int main(int argc, char **argv)
 		return stuck(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "stall"))
 		return stall(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: acme_edu_io busy DEV SECS | check DEV | stuck DEV ADDR | stall DEV SECS\n");
+	fprintf(stderr, "usage: acme_edu_io busy DEV SECS | check DEV | stuck DEV ADDR |\n"
+			"       stall DEV SECS\n");
 	return 1;
 }
