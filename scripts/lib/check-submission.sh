@@ -129,18 +129,23 @@ get_maintainer_names_acme() {
 	log "get_maintainer.pl names the acme maintainer for $nf files and ${#PATCHES[@]} patches"
 }
 
+# number I N - I/N as git format-patch writes it, I padded to N's width.
+number() {
+	printf '%0*d/%d' "${#2}" "$1" "$2"
+}
+
 cover_letter() {
 	local n="${#PATCHES[@]}" s i=0 line=0 at
-	grep -q "^Subject: \[$PREFIX 0/$n\] char: acme: " "$COVER" ||
-		check_error "the cover letter's subject is not [$PREFIX 0/$n] char: acme: ..."
+	grep -q "^Subject: \[$PREFIX $(number 0 "$n")\] char: acme: " "$COVER" ||
+		check_error "the cover letter's subject is not [$PREFIX $(number 0 "$n")] char: acme: ..."
 	if [[ -n "$VERSION" && "$VERSION" != v1 ]]; then
 		grep -qx "Changes in $VERSION:" "$COVER" ||
 			check_error "the $VERSION cover letter has no 'Changes in $VERSION:' section"
 	fi
 	for s in "${PATCHES[@]}"; do
 		i=$((i + 1))
-		grep -q "^Subject: \[$PREFIX $i/$n\] " "$s" ||
-			check_error "$(basename "$s") is not [$PREFIX $i/$n]"
+		grep -q "^Subject: \[$PREFIX $(number "$i" "$n")\] " "$s" ||
+			check_error "$(basename "$s") is not [$PREFIX $(number "$i" "$n")]"
 	done
 	i=0
 	for s in "${SUBJECTS[@]}"; do
@@ -154,7 +159,7 @@ cover_letter() {
 	done
 	grep -qE '^ [0-9]+ files changed, [0-9]+ insertions' "$COVER" ||
 		check_error "the cover letter has no diffstat"
-	log "cover letter: [$PREFIX 0/$n], $i subjects in order, diffstat"
+	log "cover letter: [$PREFIX $(number 0 "$n")], $i subjects in order, diffstat"
 }
 
 # send_email ARGS... - git send-email on the cover letter and the series,
