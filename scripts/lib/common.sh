@@ -51,10 +51,10 @@
 #   build_example INCDIR OUTDIR  that example, static, with -Werror
 #   cc_cached OUT CC ARGS...  a compiler command that writes OUT, skipped
 #                        when none of the files it read last changed
-#   build_kselftest TREE BUILD  the acme kselftest, the example of acme.rst
-#                        and scripts/lib/guest/failnth.c, static, in
-#                        BUILD/kselftest/drivers/acme/ (cross-compiled for
-#                        arm64; for x86_64 also acme_test32, built -m32)
+#   build_kselftest TREE BUILD  the acme kselftest and the example of
+#                        acme.rst, static, in BUILD/kselftest/drivers/acme/
+#                        (cross-compiled for arm64; on x86_64 with its i386
+#                        programs)
 #   guest_image KSBUILD OUT ARGS  the test initramfs: the guest scripts and
 #                        the kselftest of KSBUILD, plus mkinitramfs ARGS
 #   guest_initramfs TREE BUILD OUT [ARGS]  guest_image for the kernel in BUILD
@@ -757,11 +757,22 @@ cc_cached() {
 	printf '%s' "$cmd" >"$meta.cmd"
 }
 
+# need_libc32 - what gcc -m32 needs to link a static program, so that the
+# kselftest Makefile builds its i386 programs (acme_test32 and
+# acme_edu_test32: the ioctls through compat_ioctl). Debian names the
+# 32-bit libgcc after gcc's major version (lib32gcc-12-dev).
+need_libc32() {
+	local libgcc32
+	libgcc32="$(gcc -m32 -print-libgcc-file-name)"
+	[[ -f "$libgcc32" && -f "$(gcc -m32 -print-file-name=libc.a)" ]] ||
+		apt_install libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev"
+}
+
 # build_kselftest TREE BUILD - the acme kselftest of TREE (the series
 # applied), statically linked, against the uapi headers made in BUILD (no
 # kernel build needed: `make headers` works without a .config).
 build_kselftest() {
-	local tree="$1" build="$2" cc libgcc32
+	local tree="$1" build="$2" cc
 	local -a vars=()
 	arch_load "$(build_arch "$build")"
 	need_arch_toolchain
@@ -769,6 +780,7 @@ build_kselftest() {
 	vars=("${ARCH_MAKE[@]}")
 	# the kselftest's install copies with rsync (tools/testing/selftests/lib.mk)
 	need make:make rsync:rsync
+	((ARCH_COMPAT32 == 0)) || need_libc32
 	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
 	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
 	# What `make kselftest-install` runs after `make headers`: the test in
@@ -790,39 +802,18 @@ build_kselftest() {
 			die "the installed $prog is not a static program: remove $build/kselftest and build again"
 	done
 	build_example "$build/usr/include" "$build/kselftest/drivers/acme" "$cc"
-	cc_cached "$build/kselftest/drivers/acme/failnth" "$cc" -static -O2 -Wall -Wextra -Werror \
-		-o "$build/kselftest/drivers/acme/failnth" "$ACME_ROOT/scripts/lib/guest/failnth.c" >&2 ||
-		die "scripts/lib/guest/failnth.c does not build"
-	((ARCH_COMPAT32)) || return 0
-	# The same kselftest as an i386 program, for compat_ioctl and the
-	# compat syscalls of a 64-bit kernel (no -Werror: the kernel's
-	# kselftest_harness.h casts pointers to 64-bit integers). Debian names
-	# the 32-bit libgcc after gcc's major version (lib32gcc-12-dev).
-	libgcc32="$(gcc -m32 -print-libgcc-file-name)"
-	[[ -f "$libgcc32" && -f "$(gcc -m32 -print-file-name=libc.a)" ]] ||
-		apt_install libc6-dev-i386 "lib32gcc-$(gcc -dumpversion | cut -d. -f1)-dev"
-	cc_cached "$build/kselftest/drivers/acme/acme_test32" \
-		gcc -m32 -static -O2 -Wall -isystem "$build/usr/include" \
-		-o "$build/kselftest/drivers/acme/acme_test32" \
-		"$tree/tools/testing/selftests/drivers/acme/acme_test.c" \
-		>"$build/kselftest/drivers/acme/acme_test32.log" 2>&1 || {
-		cat "$build/kselftest/drivers/acme/acme_test32.log" >&2
-		die "the acme kselftest does not build for i386 (gcc -m32)"
-	}
 }
 
 # guest_image KSBUILD OUT ARGS... - the test initramfs OUT: the guest scripts
 # in /acme/, the kselftest built in KSBUILD, and mkinitramfs ARGS (the
 # kernel: --build or --release, with --tree; more --add).
 guest_image() {
-	local ksbuild="$1" out="$2" t32 inst f
-	local -a compat=() examples=()
+	local ksbuild="$1" out="$2" inst f
+	local -a examples=()
 	shift 2
 	for f in "$ksbuild"/kselftest/drivers/acme/acme-example-*; do
 		[[ "$f" == *.c ]] || examples+=(--add "$f:/acme/${f##*/}")
 	done
-	t32="$ksbuild/kselftest/drivers/acme/acme_test32"
-	[[ ! -f "$t32" ]] || compat=(--add "$t32:/acme/acme_test32")
 	inst="$ksbuild/kselftest/kselftest_install"
 	[[ -f "$inst/run_kselftest.sh" ]] ||
 		die "no $inst/run_kselftest.sh: rebuild the kselftest (scripts/lib/make-guest.sh)"
@@ -831,10 +822,8 @@ guest_image() {
 		--add "$ACME_ROOT/scripts/lib/ktap.sh:/acme/ktap.sh" \
 		--add "$ksbuild/kselftest/drivers/acme/acme_test:/acme/acme_test" \
 		"${examples[@]}" \
-		--add "$ksbuild/kselftest/drivers/acme/failnth:/acme/failnth" \
 		--add "$ksbuild/kselftest/drivers/acme/acme-bench:/acme/acme-bench" \
 		--add "$inst/:/kselftest/" \
-		"${compat[@]}" \
 		"$@"
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * failnth.c - make the Nth fault-injection point of one system call fail
+ * acme_failnth.c - make the Nth fault-injection point of one system call fail
  *
- * usage: failnth N load MODULE.ko [PARAMS]
- *        failnth N open PATH
+ * usage: acme_failnth N load MODULE.ko [PARAMS]
+ *        acme_failnth N open PATH
  *
  * Writes N to /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION), so that
  * the Nth allocation (or other injectable call) of this thread fails, then
@@ -51,12 +51,12 @@ int main(int argc, char **argv)
 	int fd = -1, fnfd, ret;
 
 	if (argc < 4 || (strcmp(argv[2], "load") && strcmp(argv[2], "open"))) {
-		fprintf(stderr, "usage: failnth N load MODULE.ko [PARAMS] | failnth N open PATH\n");
+		fprintf(stderr, "usage: acme_failnth N load MODULE.ko [PARAMS] | acme_failnth N open PATH\n");
 		return 2;
 	}
 	n = strtol(argv[1], NULL, 10);
 	if (n < 1) {
-		fprintf(stderr, "failnth: N must be at least 1\n");
+		fprintf(stderr, "acme_failnth: N must be at least 1\n");
 		return 2;
 	}
 	if (!strcmp(argv[2], "load")) {
