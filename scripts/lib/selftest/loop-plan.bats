@@ -19,7 +19,8 @@ checkout() {
 	for f in Documentation/misc-devices/acme.rst drivers/char/acme/acme.c \
 		drivers/char/acme/acme_core.h drivers/char/acme/Kconfig \
 		include/uapi/linux/acme.h tools/testing/selftests/drivers/acme/acme_test.c \
-		Kconfig.snippet scripts/mkpatches scripts/lib/guest/checks.sh; do
+		Kconfig.snippet scripts/mkpatches scripts/series.d/0003-memory-devices.msg \
+		scripts/lib/guest/checks.sh; do
 		mkdir -p "co/$(dirname "$f")"
 		echo "$f" >"co/$f"
 	done
@@ -44,6 +45,7 @@ plan_for() {
 		Documentation/misc-devices/acme.rst Kconfig.snippet drivers/char/acme/Kconfig \
 		drivers/char/acme/acme.c drivers/char/acme/acme_core.h \
 		include/uapi/linux/acme.h scripts/lib/guest/checks.sh scripts/mkpatches \
+		scripts/series.d/0003-memory-devices.msg \
 		tools/testing/selftests/drivers/acme/acme_test.c)"
 	has_line "$(sha256sum <co/drivers/char/acme/acme.c | cut -d' ' -f1)  drivers/char/acme/acme.c"
 }
@@ -78,7 +80,8 @@ plan_for() {
 	for p in drivers/char/acme/Kconfig drivers/char/acme/Makefile \
 		drivers/char/acme/tests/acme_core_kunit.c include/uapi/linux/acme.h \
 		Documentation/misc-devices/acme.rst tools/testing/selftests/drivers/acme/acme_test.c \
-		Kconfig.snippet scripts/mkpatches scripts/configs/base.config \
+		Kconfig.snippet scripts/mkpatches scripts/series.d/0003-memory-devices.msg \
+		scripts/configs/base.config \
 		scripts/lib/guest/checks.sh drivers/char/acme/acme.c.orig drivers/char/acmex/acme.c; do
 		run plan_for "changed drivers/char/acme/acme.c" "changed $p" m 1
 		same "$output" "full $p changed"
