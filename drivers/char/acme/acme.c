@@ -927,15 +927,15 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 		return -ERESTARTSYS;
 	}
 	/*
-	 * With no reader and no writer inside, publish the new, empty ring
-	 * field by field, for the lockless peeks of waiters and poll: they may
-	 * see a mix of the old and the new ring, both empty, so empty, or,
-	 * mid-way, anything, which the wake-up below corrects. Readers and
-	 * writers touch the data only under their lock.
+	 * With no reader and no writer inside, swap in the new buffer. The
+	 * ring is empty, head equal to tail, and stays so: the lockless peeks
+	 * of waiters and poll see an empty ring of the old or the new size.
+	 * Readers and writers touch the data only under their lock. No writer
+	 * waits for room in an empty FIFO, nor does poll, so there is nobody
+	 * to wake: the read or the clear that emptied it woke them.
 	 */
 	if (!acme_ring_len(&adev->fifo.ring)) {
 		swap(adev->fifo.ring.data, fifo.data);
-		WRITE_ONCE(adev->fifo.ring.tail, adev->fifo.ring.head);
 		WRITE_ONCE(adev->fifo.ring.mask, fifo.mask);
 	} else {
 		ret = -EBUSY;
@@ -943,8 +943,6 @@ static int acme_fifo_resize(struct acme_dev *adev, u64 size)
 	acme_unlock_all(adev);
 
 	kvfree(fifo.data);
-	if (!ret)
-		wake_up_interruptible_poll(&adev->fifo.writeq, EPOLLOUT | EPOLLWRNORM);
 	return ret;
 }
 

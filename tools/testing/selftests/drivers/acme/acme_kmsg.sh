@@ -4,9 +4,9 @@
 # acme_kmsg.sh - the kernel's checkers found nothing in acme
 #
 # Runs after the other acme tests. Fails on a report in the kernel log
-# that names acme: BUG, WARNING, Oops, KASAN, KCSAN ("BUG: KCSAN"), UBSAN,
+# that names acme: BUG, WARNING (of WARN()), Oops, KASAN, KCSAN ("BUG: KCSAN"), UBSAN,
 # lockdep, DEBUG_OBJECTS (ODEBUG), or a bare stack dump that does not follow
-# an allocation failure (which acme_faults.sh injects on purpose); and on a
+# an allocation failure's warning (acme_faults.sh injects them); and on a
 # kmemleak report whose backtrace names acme. A report names acme when a
 # line of it other than "Modules linked in:" does. With ACME_KMSG_ALL=1,
 # every report counts, whoever it names: for a kernel that boots clean.
@@ -18,18 +18,20 @@ DIR=$(dirname "$0")
 
 KMEMLEAK=/sys/kernel/debug/kmemleak
 ALL="${ACME_KMSG_ALL:-0}"
-BAD='BUG:|WARNING:|Oops|general protection|UBSAN:|KASAN|ODEBUG:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage'
+BAD='BUG:|WARNING: CPU:|Oops|general protection|UBSAN:|KASAN|ODEBUG:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage'
 
 # reports - the reports of the kernel log that count, each whole; a report
 # runs to its "---[ end trace" or "=====" line, or 80 lines.
 reports() {
 	dmesg | awk -v all="$ALL" -v bad="$BAD" '
+	BEGIN { allocfail = -100 }
 	function flush() {
 		if (n && (all || mine))
 			printf "%s", blk
 		n = 0; mine = 0; blk = ""
 	}
-	/page allocation failure/ { allocfail = NR }
+	# warn_alloc(): "page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=...", "vmalloc error: ..."
+	/, mode:0x[0-9a-f]+\(.*\), nodemask=/ { allocfail = NR }
 	{
 		start = $0 ~ bad || (!n && /Call Trace:/ && NR - allocfail > 8)
 		if (start && n)

@@ -143,8 +143,8 @@ rmmod_refused() {
 # blocked_reader_survives_rmmod - a reader asleep on an empty FIFO keeps
 # the module in use; after the refused rmmod it still gets what is written.
 blocked_reader_survives_rmmod() {
-	out=$(mktemp)
-	head -c 5 /dev/acme_fifo0 >"$out" &
+	rfile=$(mktemp)
+	head -c 5 /dev/acme_fifo0 >"$rfile" &
 	reader=$!
 	sleep 1
 	rc=0
@@ -161,11 +161,11 @@ blocked_reader_survives_rmmod() {
 		rc=1
 	fi
 	wait "$reader" 2>/dev/null
-	[ "$(cat "$out")" = after ] || {
-		echo "the reader got '$(cat "$out")'"
+	[ "$(cat "$rfile")" = after ] || {
+		echo "the reader got '$(cat "$rfile")'"
 		rc=1
 	}
-	rm -f "$out"
+	rm -f "$rfile"
 	return "$rc"
 }
 

@@ -3960,7 +3960,7 @@ static void fifo_stress(struct __test_metadata *_metadata,
 	stress_seen = mmap(NULL, STRESS_K * STRESS_SEEN_MAX / 8,
 			   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS |
 			   MAP_NORESERVE, -1, 0);
-	ASSERT_NE(MAP_FAILED, stress_seen);
+	ASSERT_TRUE(stress_seen != MAP_FAILED);
 	for (i = 0; i < STRESS_K * STRESS_K; i++)
 		st->seen[i / STRESS_K][i % STRESS_K].last = -1;
 	/* On a failed fork(2), kill the children forked before it. */
