@@ -2,26 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """scripts/lib/bench-report.py - tables and a chart from acme-bench's output
 
-usage: scripts/lib/bench-report.py --tsv FILE [--tsv FILE]...
-                            (--meta FILE | --kernel REL --accel ACCEL
-                             --date DATE) --md OUT.md --svg OUT.svg
-       scripts/lib/bench-report.py --guide README.md --dir DIR [--check]
+usage: scripts/lib/bench-report.py --tsv FILE [--tsv FILE]... --meta FILE
+                                   --md OUT.md --svg OUT.svg
 
-Reads the tab-separated output of acme-bench, one --tsv per boot ("result",
-"ratio" and "phase" lines, see acme-bench.c), and writes a Markdown page
-(the figures; the ratios with their median and range over the boots, their
-target and a verdict; where the time of a 64 KiB FIFO transfer goes) and an
-SVG chart of the ratios (matplotlib, Agg; the same input gives the same
-file). A target is met only when the boot's median ratio meets it in every
-boot: "met 3/3", or "missed 1/3" when one boot missed it. --meta reads the
-kernel, accelerator and date from a file of "KEY<TAB>VALUE" lines (kernel,
-accel, date, and "host load" if known), as scripts/bench writes it.
-
---guide renders the guide's part of the page (header, ratios, phases, a link
-to the chart) from DIR/boot-*.tsv and DIR/meta.tsv, and puts it between the
-lines "<!-- acme-bench results begin -->" and "<!-- acme-bench results end
--->" of README.md; with --check it changes nothing and fails, with a diff,
-when what is there is not what it renders.
+What scripts/bench runs on its boots' output. Reads the tab-separated output
+of acme-bench, one --tsv per boot ("result", "ratio" and "phase" lines, see
+acme-bench.c), and writes a Markdown page (the figures; the ratios with
+their median and range over the boots, their target and a verdict; where
+the time of a 64 KiB FIFO transfer goes; a link to the chart, results.svg
+beside it) and an SVG chart of the ratios (matplotlib, Agg; the same input
+gives the same file). A target is met only when the boot's median ratio
+meets it in every boot: "met 3/3", or "missed 1/3" when one boot missed it.
+--meta is a file of "KEY<TAB>VALUE" lines (kernel, accel, date, and "host
+load" if known), as scripts/bench writes it.
 
 Exits non-zero when an output lacks a figure, a ratio or a phase that
 acme-bench always prints. Runs with Debian's /usr/bin/python3, whatever
@@ -29,15 +22,10 @@ python3 comes first in PATH: the chart needs python3-matplotlib.
 """
 
 import argparse
-import difflib
-import glob
-import os
 import re
 import statistics
 import sys
 
-BEGIN = "<!-- acme-bench results begin -->"
-END = "<!-- acme-bench results end -->"
 FIFO_CHUNKS = [1, 64, 4096, 65536, 1048576]
 KS = [4096, 65536]
 
@@ -92,6 +80,16 @@ def want_ratios():
     return names
 
 
+def wanted():
+    """What every complete run prints: the (case, chunk) of each figure,
+    the name of each ratio and the (subject, phase) of each phase."""
+    results = [(c, k) for cases, ks in SETS for k in ks for c in cases]
+    results += [("%s-x%d" % (c, n), 65536) for c, _ in SCALE for n in (1, 2)]
+    phases = [(s, p) for s in ("acme-fifo", "pipe") for p, _ in PHASES]
+    phases.append(("memcpy", "copy"))
+    return results, want_ratios(), phases
+
+
 def parse(path):
     """One boot: results, ratios (in order), phases and comment lines."""
     run = dict(path=path, results={}, ratios={}, order=[], phases={},
@@ -118,14 +116,10 @@ def parse(path):
 
 
 def check_complete(run):
-    want = [(c, k) for cases, ks in SETS for c in cases for k in ks]
-    want += [("%s-x%d" % (c, n), 65536) for c, _ in SCALE for n in (1, 2)]
+    results, names, phases = wanted()
     missing = ["%s %s" % (c, size(k))
-               for c, k in want if (c, k) not in run["results"]]
-    missing += ["ratio '%s'" % n for n in want_ratios()
-                if n not in run["ratios"]]
-    phases = [(s, p) for s in ("acme-fifo", "pipe") for p, _ in PHASES]
-    phases.append(("memcpy", "copy"))
+               for c, k in results if (c, k) not in run["results"]]
+    missing += ["ratio '%s'" % n for n in names if n not in run["ratios"]]
     missing += ["phase %s %s" % sp for sp in phases
                 if sp not in run["phases"]]
     if missing:
@@ -201,9 +195,7 @@ def figures(runs):
            "file; MiB/s is their sum.", "",
            "| case | chunk | MiB/s | spread | ns/op |",
            "|---|---|---:|---:|---:|"]
-    keys = [(c, k) for cases, ks in SETS for k in ks for c in cases]
-    keys += [("%s-x%d" % (c, n), 65536) for c, _ in SCALE for n in (1, 2)]
-    for c, k in keys:
+    for c, k in wanted()[0]:
         rs = [r["results"][(c, k)] for r in runs]
         out.append("| %s | %s | %.1f | %.1f–%.1f | %s |" % (
             c, size(k), statistics.median(x["median"] for x in rs),
@@ -262,15 +254,9 @@ def phases(runs):
     return out + [""]
 
 
-def markdown(runs, meta, svg_link):
+def markdown(runs, meta):
     out = header(runs, meta) + figures(runs) + ratios(runs) + phases(runs)
-    out += ["![acme-bench ratios](%s)" % svg_link, ""]
-    return "\n".join(out)
-
-
-def guide(runs, meta, svg_link):
-    out = header(runs, meta) + ratios(runs) + phases(runs)
-    out += ["![acme-bench ratios](%s)" % svg_link]
+    out += ["![acme-bench ratios](results.svg)", ""]
     return "\n".join(out)
 
 
@@ -366,67 +352,16 @@ def load_runs(paths):
     return runs
 
 
-def replace_block(text, block, readme):
-    if text.count(BEGIN) != 1 or text.count(END) != 1 or \
-            text.index(BEGIN) > text.index(END):
-        sys.exit("bench-report: %s needs the lines '%s' and '%s', once "
-                 "each and in that order" % (readme, BEGIN, END))
-    head, rest = text.split(BEGIN + "\n", 1)
-    _, tail = rest.split(END, 1)
-    return head + BEGIN + "\n" + block + "\n" + END + tail
-
-
-def do_guide(args):
-    tsvs = sorted(glob.glob(os.path.join(args.dir, "boot-*.tsv")))
-    if not tsvs:
-        sys.exit("bench-report: no boot-*.tsv in %s" % args.dir)
-    runs = load_runs(tsvs)
-    meta = read_meta(os.path.join(args.dir, "meta.tsv"))
-    link = os.path.relpath(os.path.join(args.dir, "acme-bench.svg"),
-                           os.path.dirname(os.path.abspath(args.guide)))
-    with open(args.guide) as f:
-        text = f.read()
-    new = replace_block(text, guide(runs, meta, link), args.guide)
-    if not args.check:
-        with open(args.guide, "w") as f:
-            f.write(new)
-        return 0
-    if new == text:
-        return 0
-    sys.stderr.writelines(difflib.unified_diff(
-        text.splitlines(True), new.splitlines(True),
-        args.guide + " (as it is)", args.guide + " (as rendered)"))
-    sys.exit("bench-report: the results in %s are not what %s/boot-*.tsv "
-             "give; regenerate them (scripts/bench --guide, see its "
-             "section)" % (args.guide, args.dir))
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tsv", action="append", default=[])
-    ap.add_argument("--meta")
-    for opt in ("kernel", "accel", "date", "md", "svg", "guide", "dir"):
-        ap.add_argument("--" + opt)
-    ap.add_argument("--svg-link", default="results.svg")
-    ap.add_argument("--check", action="store_true")
+    for opt in ("meta", "md", "svg"):
+        ap.add_argument("--" + opt, required=True)
     args = ap.parse_args()
-    if args.guide:
-        if not args.dir:
-            ap.error("--guide needs --dir DIR")
-        return do_guide(args)
-    if args.meta:
-        meta = read_meta(args.meta)
-    else:
-        meta = dict(kernel=args.kernel, accel=args.accel, date=args.date)
-    lacking = [o for o, v in (("--kernel", meta["kernel"]),
-                              ("--accel", meta["accel"]),
-                              ("--date", meta["date"]),
-                              ("--md", args.md), ("--svg", args.svg)) if not v]
-    if lacking:
-        ap.error("missing %s" % ", ".join(lacking))
+    meta = read_meta(args.meta)
     runs = load_runs(args.tsv)
     with open(args.md, "w") as f:
-        f.write(markdown(runs, meta, args.svg_link))
+        f.write(markdown(runs, meta))
     svg(runs, meta, args.svg)
     return 0
 

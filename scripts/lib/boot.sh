@@ -55,6 +55,8 @@ set -euo pipefail
 KERNEL="" INITRD="" RUN="" SHELL_MODE=0 TIMEOUT=300 SMP=2 MEM=512
 APPEND="" LOG="" ACCEL="${ACME_ACCEL:-}" HOTPLUG="" QMP=""
 EXIT_TIMEOUT=124 EXIT_NOREPORT=125
+# The run's temp dir: main makes it (acme_tmpdir TMP).
+declare TMP
 
 parse_args() {
 	local -a appends=()

@@ -9,9 +9,8 @@
 # and reader of scripts/lib/ktap.sh (under bash and busybox sh, and against
 # the kernel's own parser, kunit.py, of the 6.12 tree it extracts when
 # needed), opts_parse and opts_none, kver_normalize, the arch tables and
-# arch_load, toolchain_vars, scripts/lib/bench-report.py on a sample, and
-# the drift check of the performance guide (the acme-bench results in
-# scripts/README.md against scripts/lib/bench/).
+# arch_load, toolchain_vars, and scripts/lib/bench-report.py on a sample of
+# acme-bench's output.
 # Builds and boots nothing: a few seconds, once the packages and the tree
 # are there. Exits with bats' status.
 set -euo pipefail

@@ -54,6 +54,8 @@ PY=/usr/bin/python3
 
 KVER="" ACME=m BUILD="" KERNEL="" INITRD="" MODES=() GUEST_PID="" APPENDS=()
 BOOT=()
+# The run's temp dir: main makes it (acme_tmpdir TMP).
+declare TMP
 
 # qmp SOCKET SECS del ID | add DRIVER,PROP=V,... | quit - one QMP command on
 # SOCKET, within SECS. del waits for the DEVICE_DELETED event of ID too, and

@@ -117,6 +117,7 @@ Cache directories, under ACME_CACHE:
   uapi/     installed uapi headers                     bench/  scripts/bench results
   mutate/   scripts/mutate work trees                  bin/    helper programs
   npm/      action-validator (check-workflow)          locks/  locks of the shared trees and builds
+  fresh/    check-fresh.sh: debootstrap tarball, logs, root
   kvm-probe a failed KVM probe, remembered until the host reboots
 EOF
 }
