@@ -174,10 +174,11 @@ kselftest_root() {
 # skips, as a whole or case by case, saying it needs root, and nothing
 # fails or passes.
 kselftest_nobody() {
-	# run_kselftest.sh is installed 0744: nobody runs it with sh; its
-	# runner writes to /dev/stdout, which nobody may reopen only as a
-	# file of its own
-	su -s /bin/sh nobody -c "sh $RUNNER $(kselftest_tests | tr '\n' ' ') >/tmp/nobody.out 2>&1"
+	# run_kselftest.sh is installed 0744: nobody runs it with sh. Its
+	# runner reopens /dev/stdout, which nobody may do only for a file of
+	# its own, and appends: so must the shell's own writes.
+	rm -f /tmp/nobody.out
+	su -s /bin/sh nobody -c "sh $RUNNER $(kselftest_tests | tr '\n' ' ') >>/tmp/nobody.out 2>&1"
 	sed 's/^/    /' /tmp/nobody.out
 	progs=$(grep -c '^ok [0-9]* selftests: ' /tmp/nobody.out)
 	skips=$(grep -c '^# \(ok [0-9]* .*\|1\.\.0\) # SKIP needs root' /tmp/nobody.out)

@@ -205,6 +205,21 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Before any test: without root or without the device, the whole program
+ * is skipped with the reason (KTAP "1..0 # SKIP", exit status KSFT_SKIP),
+ * as acme_test does. Not in the fixture's setup: with the
+ * kselftest_harness.h of Linux 6.1, a test whose setup skips still runs,
+ * and fails.
+ */
+__attribute__((constructor)) static void acme_edu_test_setup(void)
+{
+	if (geteuid())
+		ksft_exit_skip("needs root: the node is 0600\n");
+	if (!edu_addr())
+		ksft_exit_skip("no edu device (start QEMU with -device edu)\n");
+}
+
 FIXTURE(edu) {
 	char addr[NAME_MAX + 1];
 	char dev[PATH_MAX];
@@ -216,11 +231,8 @@ FIXTURE_SETUP(edu)
 	const char *addr, *node;
 
 	self->fd = -1;
-	if (geteuid())
-		SKIP(return, "needs root");
 	addr = edu_addr();
-	if (!addr)
-		SKIP(return, "no edu device (start QEMU with -device edu)");
+	ASSERT_FALSE(!addr) TH_LOG("the edu device went away");
 	snprintf(self->addr, sizeof(self->addr), "%s", addr);
 	node = edu_node(addr);
 	if (!node) {

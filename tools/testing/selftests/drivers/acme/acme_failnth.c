@@ -51,7 +51,8 @@ int main(int argc, char **argv)
 	int fd = -1, fnfd, ret;
 
 	if (argc < 4 || (strcmp(argv[2], "load") && strcmp(argv[2], "open"))) {
-		fprintf(stderr, "usage: acme_failnth N load MODULE.ko [PARAMS] | acme_failnth N open PATH\n");
+		fprintf(stderr, "usage: acme_failnth N load MODULE.ko [PARAMS]\n"
+			"       acme_failnth N open PATH\n");
 		return 2;
 	}
 	n = strtol(argv[1], NULL, 10);

@@ -137,7 +137,8 @@ points() {
 		how="each failed in turn"
 		[ "$STRIDE" -eq 1 ] || [ "$1" != inject_load ] ||
 			how="every ${STRIDE}th failed"
-		ktap_print_msg "$name: $POINTS injection points, $how, each a clean error ($(($(date +%s) - t0)) s)"
+		secs=$(($(date +%s) - t0))
+		ktap_print_msg "$name: $POINTS injection points, $how, each a clean error ($secs s)"
 		ktap_test_pass "faults: $name"
 	else
 		sed 's/^/# /' "$out"

@@ -18,7 +18,9 @@ DIR=$(dirname "$0")
 
 KMEMLEAK=/sys/kernel/debug/kmemleak
 ALL="${ACME_KMSG_ALL:-0}"
-BAD='BUG:|WARNING: CPU:|Oops|general protection|UBSAN:|KASAN|ODEBUG:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage'
+BAD='BUG:|WARNING: CPU:|Oops|general protection|UBSAN:|KASAN|ODEBUG:'
+BAD="$BAD|possible recursive locking|possible circular locking"
+BAD="$BAD|inconsistent lock state|suspicious RCU usage"
 
 # reports - the reports of the kernel log that count, each whole; a report
 # runs to its "---[ end trace" or "=====" line, or 80 lines.
@@ -30,7 +32,8 @@ reports() {
 			printf "%s", blk
 		n = 0; mine = 0; blk = ""
 	}
-	# warn_alloc(): "page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=...", "vmalloc error: ..."
+	# the first line of a warn_alloc(): "page allocation failure: order:0,
+	# mode:0xcc0(GFP_KERNEL), nodemask=...", or "vmalloc error: ..."
 	/, mode:0x[0-9a-f]+\(.*\), nodemask=/ { allocfail = NR }
 	{
 		start = $0 ~ bad || (!n && /Call Trace:/ && NR - allocfail > 8)
