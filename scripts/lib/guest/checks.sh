@@ -73,12 +73,16 @@ loaded() {
 
 RUNNER=/kselftest/run_kselftest.sh
 
-# kselftest_tests [PROGRAM...] - the acme kselftest programs to run (the
-# PROGRAMs, else every one but acme_edu's without acme_edu, EDU=none), as
-# the runner's -t arguments.
+# kselftest_tests [PROGRAM...] - the runner's arguments for the acme
+# kselftest programs to run: the PROGRAMs, else the whole collection, or
+# every one but acme_edu's without acme_edu (EDU=none).
 kselftest_tests() {
 	if [ $# -gt 0 ]; then
 		printf -- '-t drivers/acme:%s\n' "$@"
+		return
+	fi
+	if [ "$EDU" != none ]; then
+		printf -- '-c drivers/acme\n'
 		return
 	fi
 	grep '^drivers/acme:' /kselftest/kselftest-list.txt |
