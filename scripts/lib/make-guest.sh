@@ -7,7 +7,7 @@
 #                           [--arch x86_64|arm64] [--cc gcc|clang]
 #                           [--debug | --kcsan | --kcsan-strict] [VAR=value]...
 #
-# Applies the series (scripts/lib/prepare-tree.sh), configures (scripts/configure),
+# Applies the series (scripts/lib/prepare-tree.sh), configures (scripts/lib/configure.sh),
 # builds the kernel (scripts/lib/build.sh), the acme kselftest as a static binary,
 # and the busybox initramfs with the guest scripts in /acme. Prints the build
 # directory on stdout: its bzImage (arm64: arch/arm64/boot/Image) and BUILD/initramfs.cpio
@@ -117,7 +117,7 @@ main() {
 	((debug)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/debug.config")
 	((kcsan)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/kcsan.config")
 	((strict)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/kcsan-strict.config")
-	timed configure "$ACME_ROOT/scripts/configure" "${cfgargs[@]}"
+	timed configure "$ACME_ROOT/scripts/lib/configure.sh" "${cfgargs[@]}"
 	((debug == 0)) || check_debug_config "$build"
 	if ((strict)); then
 		check_kcsan_strict_config "$build"
