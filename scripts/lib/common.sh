@@ -28,6 +28,7 @@
 #   opt_count OPT VAL    die unless VAL is a positive integer
 #   has_make_var NAME VAR=VAL...  NAME=... is among the VAR=VAL words
 #   make_var NAME VAR=VAL...      print the value of the last NAME=..., if any
+#   hotplug_args MODE    the QEMU arguments of a hotplug mode of ARCH_NAME
 #   toolchain_vars ARCH CC  set TOOLCHAIN_VARS to the make variables of a
 #                        build for ARCH (x86_64|arm64) with CC (gcc|clang)
 #   is_kernel_tree DIR   true when DIR looks like a kernel source tree
@@ -148,6 +149,23 @@ arch_load() {
 		fi
 	done
 	usage_error "unknown architecture '$1': use one of ${ACME_ARCHS[*]}"
+}
+
+# hotplug_args MODE - the QEMU arguments of hotplug mode MODE, from
+# ARCH_HOTPLUG_MODES of the loaded table (arch_load), as words on stdout;
+# a usage error for a mode the table lacks.
+hotplug_args() {
+	local m modes=""
+	[[ -n "$ARCH_HOTPLUG_MACHINE" ]] ||
+		usage_error "--hotplug: an $ARCH_NAME guest has no hotplug boot (ARCH_HOTPLUG_MACHINE is empty in scripts/lib/arch/$ARCH_NAME.sh): use an x86_64 kernel"
+	for m in "${ARCH_HOTPLUG_MODES[@]}"; do
+		if [[ "${m%%|*}" == "$1" ]]; then
+			printf '%s\n' "${m#*|}"
+			return 0
+		fi
+		modes+="${modes:+, }${m%%|*}"
+	done
+	usage_error "--hotplug: unknown mode '$1' for an $ARCH_NAME guest: use one of $modes"
 }
 
 # arch_cc - the C compiler for the user-space programs of ARCH_NAME's guest.
@@ -780,7 +798,8 @@ build_kselftest() {
 	# the kselftest's install copies with rsync (tools/testing/selftests/lib.mk)
 	need make:make rsync:rsync
 	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
-	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
+	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2 ||
+		die "make headers failed in $build"
 	# What `make kselftest-install` runs after `make headers`: the test in
 	# BUILD/kselftest/drivers/acme/, and run_kselftest.sh with it and its
 	# settings in BUILD/kselftest/kselftest_install/. Called directly, as
