@@ -44,22 +44,6 @@ setup() {
 	[ "$status" -eq 2 ]
 }
 
-# stub_qemu - a qemu-system-x86_64 first in PATH that does what $STUB says:
-# report STATUS (exit:STATUS), panic, or hang; KVM is not probed.
-stub_qemu() {
-	mkdir -p bin
-	cat >bin/qemu-system-x86_64 <<'EOF'
-#!/bin/sh
-case "$STUB" in
-exit:*) echo "ACME-GUEST-EXIT: ${STUB#exit:}" ;;
-panic) echo "Kernel panic - not syncing: Attempted to kill init!" ;;
-hang) exec sleep 30 ;;
-esac
-EOF
-	chmod +x bin/qemu-system-x86_64
-	export PATH="$PWD/bin:$PATH" ACME_ACCEL=tcg ACME_CACHE="$PWD/cache"
-}
-
 # boot STUB [SECS] - boot.sh with the stand-in QEMU doing STUB.
 boot() {
 	STUB="$1" "$ACME_LIB/boot.sh" --kernel bzImage --initrd initrd.cpio \
