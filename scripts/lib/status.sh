@@ -36,6 +36,8 @@
 #                           words ("build failed", "timed out", ...)
 #   status_booted RC        true when RC says the guest was booted (not
 #                           usage, configuration or build)
+#   guest_relay NAME T0     ktap_relay NAME of scripts/guest's stdout, after
+#                           "ok - NAME: build (N s)" at its first line
 
 # shellcheck disable=SC2034 # read by the sourcing scripts
 ACME_EXIT_PASS=0
@@ -84,4 +86,21 @@ status_booted() {
 	"$ACME_EXIT_USAGE" | "$ACME_EXIT_CONFIG" | "$ACME_EXIT_BUILD") return 1 ;;
 	*) return 0 ;;
 	esac
+}
+
+# guest_relay NAME T0 - for a caller that sourced scripts/lib/ktap.sh and
+# runs `scripts/guest ... | guest_relay NAME T0` (with shopt -s lastpipe):
+# scripts/guest prints nothing on stdout before it boots, so its first line
+# ends the build. Then "ok - NAME: build (N s)", with N since T0, and
+# GUEST_BUILT=1, GUEST_BUILD_SECS=N; the rest goes through ktap_relay.
+guest_relay() {
+	local name="$1" t0="$2" line
+	GUEST_BUILT=0 GUEST_BUILD_SECS=0
+	IFS= read -r line || [[ -n "$line" ]] || return 0
+	GUEST_BUILT=1 GUEST_BUILD_SECS="$(elapsed_since "$t0")"
+	ktap_ok "$name: build ($GUEST_BUILD_SECS s)"
+	{
+		printf '%s\n' "$line"
+		cat
+	} | ktap_relay "$name"
 }

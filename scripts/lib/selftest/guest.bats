@@ -4,7 +4,9 @@
 # The exit statuses of the front door, scripts/guest (scripts/lib/status.sh):
 # a bad command line, a configuration that fails and a kernel that does not
 # build, on a stand-in kernel tree whose make fails as told, and the
-# statuses of a boot, with a stand-in for QEMU. Nothing is built or booted.
+# statuses of a boot, with a stand-in for QEMU; then what the callers read
+# them with (status_text, status_booted, guest_relay). Nothing is built or
+# booted.
 
 # shellcheck disable=SC2016 # code for a child shell, in single quotes
 load helpers
@@ -113,4 +115,30 @@ applied_tree() {
 	run env STUB=hang "$ACME_TOP/scripts/guest" --kernel bzImage --initrd initrd.cpio \
 		--timeout 1 checks
 	[ "$status" -eq 124 ]
+}
+
+@test "guest_relay: the build's line at the first line of the console, then the checks" {
+	run in_common '
+. "$ACME_LIB/ktap.sh"
+shopt -s lastpipe
+printf "%s\n" "Linux version 6.12" "KTAP version 1" "ok 1 - load" "not ok 2 - read" |
+	guest_relay g "$(now)"
+echo "built=$GUEST_BUILT passed=$KTAP_PASSED failed=$KTAP_FAILED"
+: | guest_relay h "$(now)"
+echo "built=$GUEST_BUILT passed=$KTAP_PASSED"'
+	[ "$status" -eq 0 ]
+	# the build's seconds, whatever they were
+	same "$(sed 's/ ([0-9]* s)$/ (N s)/' <<<"$output")" "$(printf '%s\n' 'ok 1 - g: build (N s)' 'ok 2 - g: load' \
+		'not ok 3 - g: read' 'built=1 passed=2 failed=1' 'built=0 passed=2')"
+}
+
+@test "status_text and status_booted: a word for each status" {
+	run in_common 'for s in 0 1 2 3 4 124 125 7; do
+		printf "%s %s: %s\n" "$s" "$(status_booted "$s" && echo booted || echo not)" "$(status_text "$s")"
+	done'
+	[ "$status" -eq 0 ]
+	same "$output" "$(printf '%s\n' '0 booted: passed' '1 booted: checks failed' \
+		'2 not: usage error' '3 not: configuration failed' '4 not: build failed' \
+		'124 booted: timed out' '125 booted: no report (a panic, or QEMU did not run)' \
+		'7 booted: failed (exit status 7)')"
 }
