@@ -16,10 +16,10 @@
 # (ARCH_EDU, ARCH_EDU_APPEND in scripts/lib/arch/).
 #
 #   --run PATH      run `sh PATH` in the guest (PATH is inside the image);
-#                   the console is streamed to stdout while it runs and this
-#                   script exits with the script's exit status, read from the
-#                   guest's "ACME-GUEST-EXIT: <rc>" line. Without --run and
-#                   --shell the guest reports 127.
+#                   the console is streamed to stdout while it runs, and
+#                   the script's exit status is read from the guest's
+#                   "ACME-GUEST-EXIT: <rc>" line (see Exit status). Without
+#                   --run and --shell the guest reports 127.
 #   --shell         interactive shell on the console, attached to this
 #                   terminal, no timeout; exit the shell to power off
 #                   (Ctrl-A x kills QEMU, Ctrl-A c is QEMU's monitor)
@@ -45,16 +45,19 @@
 # TCG is used (nested KVM can hang silently after the firmware).
 # ACME_KVM_CPU sets the -cpu model used with KVM (default host).
 #
-# Exit status (--run): the guest script's status; 124 when the timeout hit
-# before the guest reported; 125 when QEMU ended without a report (kernel
-# panic, QEMU error); 1 on usage errors.
+# Exit status (--run; scripts/lib/status.sh): 0 when the guest script
+# exited 0; 1 (ACME_EXIT_CHECK) when it exited with another status, which
+# is logged ("acme: guest exited with status N"); 2 (ACME_EXIT_USAGE) for a
+# bad option; 124 (ACME_EXIT_TIMEOUT) when the timeout hit before the
+# guest reported; 125 (ACME_EXIT_NOREPORT) when QEMU ended without a
+# report (kernel panic, QEMU error) or could not start. With --shell:
+# QEMU's status.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 KERNEL="" INITRD="" RUN="" SHELL_MODE=0 TIMEOUT=300 SMP=2 MEM=512
 APPEND="" LOG="" ACCEL="${ACME_ACCEL:-}" HOTPLUG="" QMP=""
-EXIT_TIMEOUT=124 EXIT_NOREPORT=125
 # The run's temp dir: main makes it (acme_tmpdir TMP).
 declare TMP
 
@@ -68,38 +71,22 @@ parse_args() {
 }
 
 check_args() {
-	[[ -n "$KERNEL" ]] || die "missing --kernel BZIMAGE"
-	[[ -n "$INITRD" ]] || die "missing --initrd CPIO"
-	[[ -f "$KERNEL" ]] || die "kernel '$KERNEL' not found"
-	[[ -f "$INITRD" ]] || die "initramfs '$INITRD' not found"
-	[[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive integer"
-	[[ "$SMP" =~ ^[1-9][0-9]*$ ]] || die "--smp must be a positive integer"
-	[[ "$MEM" =~ ^[1-9][0-9]*$ ]] || die "--mem must be a positive integer (MB)"
-	[[ "$RUN" != *[[:space:]]* ]] || die "--run path must not contain whitespace"
-	[[ "$QMP" != *,* ]] || die "--qmp socket path must not contain a comma (QEMU's option separator)"
+	[[ -n "$KERNEL" ]] || usage_error "missing --kernel BZIMAGE"
+	[[ -n "$INITRD" ]] || usage_error "missing --initrd CPIO"
+	[[ -f "$KERNEL" ]] || usage_error "kernel '$KERNEL' not found"
+	[[ -f "$INITRD" ]] || usage_error "initramfs '$INITRD' not found"
+	opt_count --timeout "$TIMEOUT"
+	opt_count --smp "$SMP"
+	opt_count --mem "$MEM"
+	[[ "$RUN" != *[[:space:]]* ]] || usage_error "--run path must not contain whitespace"
+	[[ "$QMP" != *,* ]] || usage_error "--qmp socket path must not contain a comma (QEMU's option separator)"
 	if ((SHELL_MODE)) && [[ -n "$RUN" ]]; then
-		die "--run and --shell are exclusive"
+		usage_error "--run and --shell are exclusive"
 	fi
 	case "$ACCEL" in
 	"" | kvm | tcg) ;;
-	*) die "accelerator must be kvm or tcg (got '$ACCEL')" ;;
+	*) usage_error "accelerator must be kvm or tcg (got '$ACCEL')" ;;
 	esac
-}
-
-# hotplug_args MODE - the QEMU arguments of hotplug mode MODE, from
-# ARCH_HOTPLUG_MODES, as words on stdout; dies on a mode the table lacks.
-hotplug_args() {
-	local m modes=""
-	[[ -n "$ARCH_HOTPLUG_MACHINE" ]] ||
-		die "--hotplug: an $ARCH_NAME guest has no hotplug boot (ARCH_HOTPLUG_MACHINE is empty in scripts/lib/arch/$ARCH_NAME.sh): use an x86_64 kernel"
-	for m in "${ARCH_HOTPLUG_MODES[@]}"; do
-		if [[ "${m%%|*}" == "$1" ]]; then
-			printf '%s\n' "${m#*|}"
-			return 0
-		fi
-		modes+="${modes:+, }${m%%|*}"
-	done
-	die "--hotplug: unknown mode '$1' for an $ARCH_NAME guest: use one of $modes"
 }
 
 # qemu_devices - the edu device: on the bus of the machine, or (--hotplug)
@@ -261,24 +248,27 @@ boot_shell() {
 	exit "$rc"
 }
 
-# report CAPTURE QEMU_RC T0 - exit with the guest's status or a diagnosis.
+# report CAPTURE QEMU_RC T0 - exit with the status the guest reported (any
+# but 0 is a check failure) or a diagnosis.
 report() {
 	local capture="$1" qrc="$2" t0="$3" rc
 	rc="$(sed -n 's/.*ACME-GUEST-EXIT: \([0-9]\{1,3\}\).*/\1/p' "$capture" | tail -n1)"
 	if [[ -n "$rc" ]]; then
 		log "guest exited with status $rc after $(elapsed_since "$t0") s"
-		exit "$rc"
+		((rc == 0)) || exit "$ACME_EXIT_CHECK"
+		exit "$ACME_EXIT_PASS"
 	fi
+	# timeout(1)'s status, or SIGKILL's after its -k
 	if ((qrc == 124 || qrc == 137)); then
 		log "error: timed out after $TIMEOUT s without an ACME-GUEST-EXIT report (raise --timeout?)"
-		exit "$EXIT_TIMEOUT"
+		exit "$ACME_EXIT_TIMEOUT"
 	fi
 	if grep -qa 'Kernel panic' "$capture"; then
 		log "error: kernel panic, no ACME-GUEST-EXIT report (see the console output above)"
 	else
 		log "error: QEMU exited (status $qrc) after $(elapsed_since "$t0") s without an ACME-GUEST-EXIT report"
 	fi
-	exit "$EXIT_NOREPORT"
+	exit "$ACME_EXIT_NOREPORT"
 }
 
 boot_run() {
@@ -296,7 +286,7 @@ boot_run() {
 			sed -u 's/\r//g' | tee "$capture"
 		echo "${PIPESTATUS[0]}" >"$TMP/qemu.rc"
 	) 2>"$TMP/shell.err"
-	st="$(cat "$TMP/qemu.rc" 2>/dev/null || echo 125)"
+	st="$(cat "$TMP/qemu.rc" 2>/dev/null || echo "$ACME_EXIT_NOREPORT")"
 	report "$capture" "$st" "$t0"
 }
 
@@ -305,6 +295,8 @@ main() {
 	check_args
 	arch_load "$(image_arch "$KERNEL")"
 	[[ -z "$HOTPLUG" ]] || hotplug_args "$HOTPLUG" >/dev/null
+	# from here on, a failure means the guest never ran to report
+	ACME_DIE_STATUS="$ACME_EXIT_NOREPORT"
 	need "$ARCH_QEMU:$ARCH_QEMU_PKG" timeout:coreutils
 	if [[ -n "$LOG" ]]; then
 		mkdir -p -- "$(dirname "$LOG")"

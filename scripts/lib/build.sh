@@ -35,6 +35,10 @@
 #                 (CC="ccache gcc", or "ccache clang" with LLVM=...; as
 #                 root it is installed when missing), unless CC=... is
 #                 given or ACME_CCACHE=0
+#
+# Exit status: 0; 2 (ACME_EXIT_USAGE) for a bad option; 3
+# (ACME_EXIT_CONFIG) when BUILD has no .config or the tree is no kernel
+# tree; 4 (ACME_EXIT_BUILD) when make fails.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -46,13 +50,15 @@ parse_args() {
 	opts_parse --tree=TREE --build=BUILD --quiet!QUIET --headers!HEADERS \
 		--modules-in=MODULES_IN -- "$@"
 	for v in "${OPTS_REST[@]}"; do
-		[[ "$v" == [A-Za-z_]*=* ]] || die "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
+		[[ "$v" == [A-Za-z_]*=* ]] || usage_error "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
 		MAKE_VARS+=("$v")
 	done
 }
 
 check_args() {
-	[[ -n "$BUILD" ]] || die "missing --build DIR"
+	[[ -n "$BUILD" ]] || usage_error "missing --build DIR"
+	# a build directory that is not configured, or a tree that is no tree
+	ACME_DIE_STATUS="$ACME_EXIT_CONFIG"
 	[[ -d "$BUILD" ]] || die "build dir '$BUILD' does not exist (run scripts/configure first)"
 	BUILD="$(cd "$BUILD" && pwd -P)"
 	[[ -f "$BUILD/.config" ]] || die "no $BUILD/.config (run scripts/configure first)"
@@ -133,7 +139,10 @@ build_modules_in() {
 
 main() {
 	parse_args "$@"
+	[[ -z "$MODULES_IN" || "$HEADERS" == 0 ]] || usage_error "--modules-in and --headers do not combine"
 	check_args
+	# from here on, a failure is one of the build
+	ACME_DIE_STATUS="$ACME_EXIT_BUILD"
 	acme_lock "build-${BUILD##*/}"
 	need make:make gcc:gcc flex:flex bison:bison bc:bc perl:perl \
 		pkg-config:pkg-config
@@ -141,7 +150,6 @@ main() {
 	T0="$(now)"
 	arch_load "$(build_arch "$BUILD")"
 	if [[ -n "$MODULES_IN" ]]; then
-		((HEADERS == 0)) || die "--modules-in and --headers do not combine"
 		setup_ccache
 		build_modules_in "$MODULES_IN"
 		return 0

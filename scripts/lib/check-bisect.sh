@@ -8,7 +8,7 @@
 # In the harness's tree (scripts/lib/prepare-tree.sh), pops the series, then
 # pushes it back one patch at a time and builds the kernel with acme =m
 # after each patch, in its own build directory ($ACME_CACHE/build/KVER-bisect).
-# Ends with the whole series applied, as scripts/apply-series leaves it.
+# Ends with the whole series applied, as scripts/lib/apply.sh leaves it.
 # The series is the one for KVER: series-6.1 for Linux 6.1, in which the
 # patches that need a backport are swapped for it.
 set -euo pipefail
@@ -18,7 +18,7 @@ set -euo pipefail
 # reapply TREE - back to the whole series, applied the usual way.
 reapply() {
 	quilt_unapply "$1" 2>/dev/null || true
-	"$ACME_ROOT/scripts/apply-series" --tree "$1"
+	"$ACME_ROOT/scripts/lib/apply.sh" --tree "$1"
 }
 
 main() {
@@ -43,7 +43,7 @@ main() {
 			die "patch $k/$n ($p) does not apply"
 		fi
 		log "patch $k/$n: $p"
-		if ! "$ACME_ROOT/scripts/configure" --tree "$tree" --build "$build" --acme m ||
+		if ! "$ACME_ROOT/scripts/lib/configure.sh" --tree "$tree" --build "$build" --acme m ||
 			! "$ACME_ROOT/scripts/lib/build.sh" --tree "$tree" --build "$build" --quiet >/dev/null; then
 			reapply "$tree"
 			die "the series does not build after patch $k/$n ($p)"

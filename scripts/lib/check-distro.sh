@@ -137,7 +137,7 @@ build_modules() {
 		kos+=("$work/drivers/char/acme/$m.ko")
 	done
 	check_vermagic "$KREL" "${kos[@]}"
-	log "built ${MODULES[*]} for $KREL, vermagic ok"
+	log "built ${ACME_MODULES[*]} for $KREL, vermagic ok"
 }
 
 # install_modules - `make modules_install` into DIR/work/install: the

@@ -193,8 +193,8 @@ wait_marker() {
 	done
 }
 
-# wait_exit SECS - the guest's exit status (scripts/guest's: the guest
-# program's), or 124 when it runs SECS more.
+# wait_exit SECS - scripts/guest's exit status (0 when the guest program
+# passed, 1 when it failed, ...), or 124 when it runs SECS more.
 wait_exit() {
 	local secs="$1" t0 rc=0
 	t0="$(now_ms)"

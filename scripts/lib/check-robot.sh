@@ -37,7 +37,7 @@
 #                      warning allowed.
 #   --seed SEED        one randconfig build with KCONFIG_SEED=SEED
 #                      (repeatable), e.g. to repeat a failed one.
-#   --uapi-header-test x86_64 (scripts/configure, robot-uapi.config) with
+#   --uapi-header-test x86_64 (scripts/lib/configure.sh, robot-uapi.config) with
 #                      CONFIG_UAPI_HEADER_TEST=y; builds usr/, which
 #                      compile-tests every exported header as
 #                      usr/include/Makefile does (gcc -std=c90 -Wall, and
@@ -400,9 +400,9 @@ check_uapi_header_test() {
 	LOG="$build/robot.log"
 	: >"$LOG"
 	log "uapi-header-test: configuring $build"
-	if ! "$ACME_ROOT/scripts/configure" --tree "$TREE" --build "$build" --acme m \
+	if ! "$ACME_ROOT/scripts/lib/configure.sh" --tree "$TREE" --build "$build" --acme m \
 		--extra "$ACME_ROOT/scripts/configs/robot-uapi.config" "${VARS[@]}" >>"$LOG" 2>&1; then
-		result FAIL "$name" "$t0" "scripts/configure failed:" "$(tail -n 20 "$LOG")"
+		result FAIL "$name" "$t0" "scripts/lib/configure.sh failed:" "$(tail -n 20 "$LOG")"
 		return 0
 	fi
 	out="$(forced_mismatches "$build" HEADERS_INSTALL=y UAPI_HEADER_TEST=y)"

@@ -41,7 +41,7 @@ main() {
 	[[ "$cc" == gcc ]] || build+="-llvm"
 
 	tree="$("$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
-	"$ACME_ROOT/scripts/configure" --tree "$tree" --build "$build" --acme m \
+	"$ACME_ROOT/scripts/lib/configure.sh" --tree "$tree" --build "$build" --acme m \
 		--extra "$ACME_ROOT/scripts/configs/kunit.config" "${vars[@]}"
 	# The tree's own findings stay out: prepare first (arm64 builds its vDSO
 	# there, which sparse flags), then recompile and check only acme's files.

@@ -12,7 +12,8 @@
 #   ACME_CACHE           cache dir, default $HOME/.cache/acme
 #   log MSG...           "acme: MSG" on stderr
 #   warn MSG...          "acme: warning: MSG" on stderr
-#   die MSG...           "acme: error: MSG" on stderr, exit 1
+#   die MSG...           "acme: error: MSG" on stderr, exit 1 (ACME_DIE_STATUS)
+#   ACME_EXIT_*, usage_error, die_with, ...  the exit statuses (status.sh)
 #   check_error MSG...   "acme: SCRIPT: MSG" on stderr, counted in CHECK_ERRORS
 #   need CMD:PKG...      make sure commands exist (apt-get install as root)
 #   need_file PATH:PKG.. same, detected by a file path
@@ -24,8 +25,10 @@
 #   kver_normalize [V]   6.12|6.1 (default $ACME_KVER, else 6.12)
 #   acme_jobs            number of parallel jobs ($ACME_JOBS, else nproc)
 #   opt_value OPT VAL    die unless an option has a value, else print it
+#   opt_count OPT VAL    die unless VAL is a positive integer
 #   has_make_var NAME VAR=VAL...  NAME=... is among the VAR=VAL words
 #   make_var NAME VAR=VAL...      print the value of the last NAME=..., if any
+#   hotplug_args MODE    the QEMU arguments of a hotplug mode of ARCH_NAME
 #   toolchain_vars ARCH CC  set TOOLCHAIN_VARS to the make variables of a
 #                        build for ARCH (x86_64|arm64) with CC (gcc|clang)
 #   is_kernel_tree DIR   true when DIR looks like a kernel source tree
@@ -74,6 +77,9 @@
 #   check_vermagic KREL KO...  every KO's vermagic is KREL's
 
 set -euo pipefail
+
+# shellcheck source=scripts/lib/status.sh
+. "$(dirname "${BASH_SOURCE[0]}")/status.sh"
 
 ACME_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 ACME_CACHE="${ACME_CACHE:-$HOME/.cache/acme}"
@@ -143,7 +149,24 @@ arch_load() {
 			return 0
 		fi
 	done
-	die "unknown architecture '$1': use one of ${ACME_ARCHS[*]}"
+	usage_error "unknown architecture '$1': use one of ${ACME_ARCHS[*]}"
+}
+
+# hotplug_args MODE - the QEMU arguments of hotplug mode MODE, from
+# ARCH_HOTPLUG_MODES of the loaded table (arch_load), as words on stdout;
+# a usage error for a mode the table lacks.
+hotplug_args() {
+	local m modes=""
+	[[ -n "$ARCH_HOTPLUG_MACHINE" ]] ||
+		usage_error "--hotplug: an $ARCH_NAME guest has no hotplug boot (ARCH_HOTPLUG_MACHINE is empty in scripts/lib/arch/$ARCH_NAME.sh): use an x86_64 kernel"
+	for m in "${ARCH_HOTPLUG_MODES[@]}"; do
+		if [[ "${m%%|*}" == "$1" ]]; then
+			printf '%s\n' "${m#*|}"
+			return 0
+		fi
+		modes+="${modes:+, }${m%%|*}"
+	done
+	usage_error "--hotplug: unknown mode '$1' for an $ARCH_NAME guest: use one of $modes"
 }
 
 # arch_cc - the C compiler for the user-space programs of ARCH_NAME's guest.
@@ -166,8 +189,7 @@ need_arch_toolchain() {
 log() { printf 'acme: %s\n' "$*" >&2; }
 warn() { printf 'acme: warning: %s\n' "$*" >&2; }
 die() {
-	printf 'acme: error: %s\n' "$*" >&2
-	exit 1
+	die_with "$ACME_DIE_STATUS" "$@"
 }
 
 # check_error MSG... - report a failed check and count it in CHECK_ERRORS,
@@ -184,7 +206,7 @@ apt_install() {
 	(($# > 0)) || return 0
 	if ((EUID != 0)); then
 		printf 'acme: error: missing packages (%s); as root, run:\napt-get install %s\n' "$*" "$*" >&2
-		exit 1
+		exit "$ACME_DIE_STATUS"
 	fi
 	command -v apt-get >/dev/null 2>&1 ||
 		die "missing packages and no apt-get: install $* by hand"
@@ -335,7 +357,7 @@ kver_normalize() {
 			return 0
 		fi
 	done
-	die "unsupported kernel version '$v': use one of ${ACME_KVERS[*]} (or KSRC=DIR for another tree)"
+	usage_error "unsupported kernel version '$v': use one of ${ACME_KVERS[*]} (or KSRC=DIR for another tree)"
 }
 
 # acme_lock NAME - hold the exclusive lock $ACME_CACHE/locks/NAME.lock until
@@ -383,7 +405,8 @@ acme_jobs() {
 #   --name=VAR    takes a value:   --name V or --name=V sets VAR=V
 #   --name+ARR    takes a value, appended to the array ARR (repeatable)
 #   --name!VAR    a flag: sets VAR=1
-# -h/--help prints the script's help (usage_exit). An unknown option dies.
+# -h/--help prints the script's help (usage_exit). An unknown option dies
+# with ACME_EXIT_USAGE, as every error of the command line does.
 # What follows the options (after "--", or from the first non-option word)
 # is left in the array OPTS_REST.
 opts_parse() {
@@ -414,11 +437,11 @@ opts_parse() {
 				break
 			fi
 		done
-		[[ -n "$found" ]] || die "unknown option '$arg' (see ${0##*/} --help)"
+		[[ -n "$found" ]] || usage_error "unknown option '$arg' (see ${0##*/} --help)"
 		kind="${found:${#name}:1}"
 		var="${found:${#name}+1}"
 		if [[ "$kind" == "!" ]]; then
-			[[ "$arg" != *=* ]] || die "option $name takes no value"
+			[[ "$arg" != *=* ]] || usage_error "option $name takes no value"
 			printf -v "$var" 1
 			shift
 			continue
@@ -430,7 +453,7 @@ opts_parse() {
 			val="$(opt_value "$name" "${2:-}")"
 			shift 2
 		fi
-		[[ -n "$val" ]] || die "option $name needs a value (see ${0##*/} --help)"
+		[[ -n "$val" ]] || usage_error "option $name needs a value (see ${0##*/} --help)"
 		if [[ "$kind" == "+" ]]; then
 			eval "$var+=(\"\$val\")"
 		else
@@ -455,13 +478,18 @@ opts_kver() {
 # opts_none - die when OPTS_REST holds an argument the script does not take.
 opts_none() {
 	((${#OPTS_REST[@]} == 0)) ||
-		die "unexpected argument '${OPTS_REST[0]}' (see ${0##*/} --help)"
+		usage_error "unexpected argument '${OPTS_REST[0]}' (see ${0##*/} --help)"
 }
 
 # opt_value OPT VALUE - print VALUE, or die when the option lacks one.
 opt_value() {
-	[[ $# -ge 2 && -n "$2" && "$2" != --* ]] || die "option $1 needs a value (see ${0##*/} --help)"
+	[[ $# -ge 2 && -n "$2" && "$2" != --* ]] || usage_error "option $1 needs a value (see ${0##*/} --help)"
 	printf '%s\n' "$2"
+}
+
+# opt_count OPT VALUE - die (usage) unless VALUE is a positive integer.
+opt_count() {
+	[[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 must be a positive integer (got '$2')"
 }
 
 # has_make_var NAME VAR=VAL... - NAME=... is among the VAR=VAL words.
@@ -505,7 +533,7 @@ toolchain_vars() {
 		done
 		TOOLCHAIN_VARS+=(LLVM=1)
 		;;
-	*) die "the compiler must be gcc or clang, not '$2'" ;;
+	*) usage_error "the compiler must be gcc or clang, not '$2'" ;;
 	esac
 }
 
@@ -783,7 +811,8 @@ build_kselftest() {
 	need make:make rsync:rsync
 	((ARCH_COMPAT32 == 0)) || need_libc32
 	log "building the acme kselftest (static${vars[*]:+, ${vars[*]}})"
-	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2
+	make -s -C "$tree" O="$build" "${vars[@]}" headers >&2 ||
+		die "make headers failed in $build"
 	# What `make kselftest-install` runs after `make headers`: the test in
 	# BUILD/kselftest/drivers/acme/, and run_kselftest.sh with it and its
 	# settings in BUILD/kselftest/kselftest_install/. Called directly, as

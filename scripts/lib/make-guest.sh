@@ -7,7 +7,7 @@
 #                           [--arch x86_64|arm64] [--cc gcc|clang]
 #                           [--debug | --kcsan | --kcsan-strict] [VAR=value]...
 #
-# Applies the series (scripts/lib/prepare-tree.sh), configures (scripts/configure),
+# Applies the series (scripts/lib/prepare-tree.sh), configures (scripts/lib/configure.sh),
 # builds the kernel (scripts/lib/build.sh), the acme kselftest as a static binary,
 # and the busybox initramfs with the guest scripts in /acme. Prints the build
 # directory on stdout: its bzImage (arm64: arch/arm64/boot/Image) and BUILD/initramfs.cpio
@@ -37,6 +37,13 @@
 # [-debug|-kcsan|-kcsan-strict] (-ARCH only for arm64; with KSRC set:
 # ksrc-NAME-ACME...), or $ACME_BUILD when set.
 # VAR=value arguments (W=1, LLVM=1, ...) go to the kernel's make.
+#
+# Exit status (scripts/lib/status.sh): 0; 2 (ACME_EXIT_USAGE) for a bad
+# option, before any work; 3 (ACME_EXIT_CONFIG) when the packages, the
+# tree (the series does not apply) or the .config fail (configure.sh,
+# olddefconfig, a fragment, a profile's checkers missing); 4
+# (ACME_EXIT_BUILD) when the kernel, the modules, the kselftest or the
+# initramfs do not build.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -85,14 +92,20 @@ main() {
 	opts_parse --kver=kver --acme=acme --no-modules!nomod --arch=arch --cc=cc --debug!debug --kcsan!kcsan \
 		--kcsan-strict!strict -- "$@"
 	for v in "${OPTS_REST[@]}"; do
-		[[ "$v" == *=* ]] || die "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
+		[[ "$v" == *=* ]] || usage_error "unexpected argument '$v': give make variables as VAR=value (see ${0##*/} --help)"
 		makevars+=("$v")
 	done
 	kver="$(kver_normalize "$kver")"
-	[[ "$acme" =~ ^[ymn]$ ]] || die "--acme must be y, m or n"
+	[[ "$acme" =~ ^[ymn]$ ]] || usage_error "--acme must be y, m or n"
 	((strict == 0)) || kcsan=1
 	((debug + kcsan < 2)) ||
-		die "--debug and --kcsan (or --kcsan-strict) do not combine (KCSAN excludes KASAN): build them apart"
+		usage_error "--debug and --kcsan (or --kcsan-strict) do not combine (KCSAN excludes KASAN): build them apart"
+	[[ "$cc" == gcc || "$cc" == clang ]] || usage_error "the compiler must be gcc or clang, not '$cc'"
+	arch_load "$arch"
+
+	# Up to the .config, a failure is one of the configuration: the
+	# packages, the tree and the series, configure.sh, the profile.
+	ACME_DIE_STATUS="$ACME_EXIT_CONFIG"
 	toolchain_vars "$arch" "$cc"
 	makevars=("${TOOLCHAIN_VARS[@]}" "${makevars[@]}")
 	need "$ARCH_QEMU:$ARCH_QEMU_PKG"
@@ -111,23 +124,27 @@ main() {
 	# scripts/loop's record of what the directory holds: void from here
 	rm -f -- "$build/.acme-loop.key" "$build/.acme-loop.manifest"
 	tree="$(timed "tree (get source, apply the series)" \
-		"$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")"
+		"$ACME_ROOT/scripts/lib/prepare-tree.sh" --kver "$kver")" || fail_step "$?"
 	cfgargs=(--tree "$tree" --build "$build" --acme "$acme" "${makevars[@]}")
 	((nomod)) && cfgargs+=(--no-modules)
 	((debug)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/debug.config")
 	((kcsan)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/kcsan.config")
 	((strict)) && cfgargs+=(--extra "$ACME_ROOT/scripts/configs/kcsan-strict.config")
-	timed configure "$ACME_ROOT/scripts/configure" "${cfgargs[@]}"
+	timed configure "$ACME_ROOT/scripts/lib/configure.sh" "${cfgargs[@]}" || fail_step "$?"
 	((debug == 0)) || check_debug_config "$build"
 	if ((strict)); then
 		check_kcsan_strict_config "$build"
 	elif ((kcsan)); then
 		check_kcsan_config "$build"
 	fi
+
+	# From here on, a failure is one of the build.
+	ACME_DIE_STATUS="$ACME_EXIT_BUILD"
 	timed "kernel build" "$ACME_ROOT/scripts/lib/build.sh" --tree "$tree" \
-		--build "$build" --headers "${makevars[@]}" >/dev/null
-	timed "kselftest build" build_kselftest "$tree" "$build"
-	timed initramfs guest_initramfs "$tree" "$build" "$build/initramfs.cpio" >&2
+		--build "$build" --headers "${makevars[@]}" >/dev/null || fail_step "$?"
+	timed "kselftest build" build_kselftest "$tree" "$build" || fail_step "$?"
+	timed initramfs guest_initramfs "$tree" "$build" "$build/initramfs.cpio" >&2 ||
+		fail_step "$?"
 	printf '%s\n' "$build"
 }
 

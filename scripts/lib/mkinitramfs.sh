@@ -53,6 +53,9 @@
 #
 # The cpio is only rebuilt when an input is newer than it or the options
 # changed (recorded in FILE.args).
+#
+# Exit status: 0; 2 for a bad option; 4 (ACME_EXIT_BUILD) when the image
+# cannot be made (1 for other errors of the arguments).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -299,6 +302,8 @@ write_cpio() {
 main() {
 	parse_args "$@"
 	check_args
+	# from here on, a failure is one of the build
+	ACME_DIE_STATUS="$ACME_EXIT_BUILD"
 	if [[ -n "$BUILD" ]]; then
 		arch_load "$(build_arch "$BUILD")"
 	else

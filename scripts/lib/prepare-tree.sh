@@ -11,6 +11,8 @@
 # copy of the pristine Debian source (scripts/lib/get-source.sh) that keeps a quilt
 # stack, so the series is re-applied only when patches/ or series changed.
 # Do not edit its files in place: edit the sources and run scripts/loop.
+# Exit status: 0; 2 for a bad option; 3 (ACME_EXIT_CONFIG) when the tree
+# cannot be had or the series does not apply to it (scripts/lib/apply.sh).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -38,15 +40,17 @@ main() {
 	local kver="" tree
 
 	opts_kver kver "$@"
+	# from here on, a failure is one of the configuration
+	ACME_DIE_STATUS="$ACME_EXIT_CONFIG"
 	lock_tree "$kver"
 
 	if [[ -n "${KSRC:-}" ]]; then
 		# checks that KSRC exists and is a Linux 6.12 or 6.1 tree
-		tree="$("$ACME_ROOT/scripts/lib/get-source.sh")"
+		tree="$("$ACME_ROOT/scripts/lib/get-source.sh")" || fail_step "$?"
 	else
-		tree="$(cached_tree "$kver")"
+		tree="$(cached_tree "$kver")" || fail_step "$?"
 	fi
-	"$ACME_ROOT/scripts/apply-series" --tree "$tree"
+	"$ACME_ROOT/scripts/lib/apply.sh" --tree "$tree" || fail_step "$?"
 	printf '%s\n' "$tree"
 }
 

@@ -43,7 +43,7 @@ archs() {
 	same "$output" "$(printf '%s\n' 6.1 6.1)"
 }
 
-@test "kver_normalize: 5.10 and other versions die with the supported list" {
+@test "kver_normalize: 5.10 and other versions die (usage) with the supported list" {
 	local list v
 	list="$(kvers)"
 	mkprog 'kver_normalize "$@"; echo reached'
@@ -55,7 +55,7 @@ archs() {
 			run bash "$PROG" "$v"
 		fi
 		echo "version: $v"
-		[ "$status" -eq 1 ]
+		[ "$status" -eq 2 ]
 		[[ "$output" == "acme: error: unsupported kernel version '$v'"*"$list"* ]]
 		[[ "$output" != *reached* ]]
 	done
@@ -151,13 +151,13 @@ echo ok' "$a"
 	done
 }
 
-@test "arch_load: an unknown architecture dies" {
+@test "arch_load: an unknown architecture dies (usage)" {
 	mkprog 'arch_load "$1"; echo reached'
 	run bash "$PROG" riscv64
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	same "$output" "acme: error: unknown architecture 'riscv64': use one of $(archs | paste -sd' ')"
 	run bash "$PROG" ""
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == "acme: error: unknown architecture ''"* ]]
 }
 
@@ -193,12 +193,12 @@ echo' "$1" "$2" 2>&1
 		'vars: <ARCH=arm64> <LLVM=1>')"
 }
 
-@test "toolchain_vars: another compiler or architecture dies" {
+@test "toolchain_vars: another compiler or architecture dies (usage)" {
 	run toolchain x86_64 icc
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	same "$output" "acme: error: the compiler must be gcc or clang, not 'icc'"
 	run toolchain mips gcc
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == "acme: error: unknown architecture 'mips'"* ]]
 }
 

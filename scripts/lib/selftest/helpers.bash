@@ -60,3 +60,19 @@ same() {
 	printf -- '--- got:\n%s\n--- want:\n%s\n' "$1" "$2" >&2
 	return 1
 }
+
+# stub_qemu - a qemu-system-x86_64 first in PATH that does what $STUB says:
+# report STATUS (exit:STATUS), panic, or hang; KVM is not probed.
+stub_qemu() {
+	mkdir -p bin
+	cat >bin/qemu-system-x86_64 <<'EOF'
+#!/bin/sh
+case "$STUB" in
+exit:*) echo "ACME-GUEST-EXIT: ${STUB#exit:}" ;;
+panic) echo "Kernel panic - not syncing: Attempted to kill init!" ;;
+hang) exec sleep 30 ;;
+esac
+EOF
+	chmod +x bin/qemu-system-x86_64
+	export PATH="$PWD/bin:$PATH" ACME_ACCEL=tcg ACME_CACHE="$PWD/cache"
+}

@@ -69,16 +69,16 @@ echo done'
 	same "$output" "$(printf '%s\n' X= F=1 Y=0 REST=3 R:word R:--x R:2 'done')"
 }
 
-@test "opts_parse: an unknown option dies with status 1 and 'acme: error:'" {
+@test "opts_parse: an unknown option dies with status 2 (usage) and 'acme: error:'" {
 	run bash "$PROG" --nope
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	same "$output" "acme: error: unknown option '--nope' (see prog --help)"
 	run bash "$PROG" --x 1 --nope=3
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	same "$output" "acme: error: unknown option '--nope=3' (see prog --help)"
 	# A prefix of a known option is not that option.
 	run bash "$PROG" --fla
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == "acme: error: unknown option '--fla'"* ]]
 }
 
@@ -88,7 +88,7 @@ echo done'
 		# shellcheck disable=SC2086 # split on purpose
 		run bash "$PROG" $args
 		echo "args: $args"
-		[ "$status" -eq 1 ]
+		[ "$status" -eq 2 ]
 		[[ "$output" == "acme: error: option --"[xy]" needs a value"* ]]
 		[[ "$output" != *done* ]]
 	done
@@ -96,7 +96,7 @@ echo done'
 
 @test "opts_parse: a flag given a value dies" {
 	run bash "$PROG" --flag=1
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	same "$output" "acme: error: option --flag takes no value"
 }
 
@@ -117,7 +117,7 @@ echo done'
 	[ "$status" -eq 0 ]
 	has_line 'done'
 	NONE=1 run bash "$PROG" --x 1 extra more
-	[ "$status" -eq 1 ]
+	[ "$status" -eq 2 ]
 	has_line "acme: error: unexpected argument 'extra' (see prog --help)"
 	[[ "$output" != *done* ]]
 }
