@@ -214,10 +214,14 @@ static double now(void)
  */
 __attribute__((constructor)) static void acme_edu_test_setup(void)
 {
-	if (geteuid())
+	if (geteuid()) {
+		ksft_print_header();
 		ksft_exit_skip("needs root: the node is 0600\n");
-	if (!edu_addr())
+	}
+	if (!edu_addr()) {
+		ksft_print_header();
 		ksft_exit_skip("no edu device (start QEMU with -device edu)\n");
+	}
 }
 
 FIXTURE(edu) {

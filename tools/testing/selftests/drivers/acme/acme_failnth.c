@@ -7,7 +7,9 @@
  *
  * Writes N to /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION), so that
  * the Nth allocation (or other injectable call) of this thread fails, then
- * makes the one call: finit_module(2) of MODULE.ko, or open(2) of PATH.
+ * makes the one call: finit_module(2) of MODULE.ko (MODULE.ko.gz, .xz or
+ * .zst with MODULE_INIT_COMPRESSED_FILE, for the kernel to decompress), or
+ * open(2) of PATH.
  * Prints "N injected=0|1 result=0|-ERRNO": injected=0 means the call
  * passed fewer than N injection points, so N-1 is how many it has. An
  * opened file is closed again. Exits 0 unless the setup itself failed.
@@ -21,6 +23,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/module.h>
+
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
 
 /*
@@ -33,6 +37,21 @@ static int set_fail_nth(int fd, long n)
 	int len = snprintf(buf, sizeof(buf), "%ld", n);
 
 	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
+}
+
+/* The finit_module(2) flags for the module file @path. */
+static int module_flags(const char *path)
+{
+	static const char * const compressed[] = { ".gz", ".xz", ".zst" };
+	size_t len = strlen(path), i;
+
+	for (i = 0; i < sizeof(compressed) / sizeof(compressed[0]); i++) {
+		size_t n = strlen(compressed[i]);
+
+		if (len > n && !strcmp(path + len - n, compressed[i]))
+			return MODULE_INIT_COMPRESSED_FILE;
+	}
+	return 0;
 }
 
 /* 0 once the fault was injected, else the points still to pass. */
@@ -74,7 +93,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (fd >= 0)
-		ret = syscall(SYS_finit_module, fd, argc > 4 ? argv[4] : "", 0);
+		ret = syscall(SYS_finit_module, fd, argc > 4 ? argv[4] : "",
+			      module_flags(argv[3]));
 	else
 		ret = open(argv[3], O_RDWR);
 	ret = ret < 0 ? -errno : ret;

@@ -23,6 +23,12 @@ DIR=$(dirname "$0")
 FAILNTH="$DIR/acme_failnth"
 FAULT_MAX=3000
 STRIDE="${ACME_FAULT_STRIDE:-1}"
+case "$STRIDE" in
+'' | *[!0-9]* | 0*)
+	echo "acme_faults.sh: ACME_FAULT_STRIDE=$STRIDE: give a whole number of at least 1" >&2
+	exit 1
+	;;
+esac
 DEBUGFS=/sys/kernel/debug
 TOTAL_POINTS=0
 INJECTED=0
@@ -148,7 +154,8 @@ points() {
 }
 
 mem_round_trip() {
-	echo "round trip" >/dev/acme1 &&
+	is_node /dev/acme1 &&
+		echo "round trip" >/dev/acme1 &&
 		[ "$(head -n 1 /dev/acme1)" = "round trip" ]
 }
 
@@ -184,6 +191,8 @@ if ! fault_setup; then
 	ktap_exit_fail_msg "cannot set up failslab and fail_page_alloc in $DEBUGFS"
 fi
 trap restore_knobs EXIT
+# the runner's timeout sends TERM: exit, and so restore the knobs
+trap 'exit 1' INT TERM HUP
 
 points "acme_core init" inject_load acme_core
 modprobe acme_core

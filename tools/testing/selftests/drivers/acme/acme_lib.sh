@@ -72,14 +72,36 @@ loaded() {
 	grep -q "^$1 " /proc/modules
 }
 
-# count_kmsg TEXT - kernel log lines that are exactly TEXT at KERN_ALERT,
-# read past the "[    2.139592] " timestamp of CONFIG_PRINTK_TIME=y kernels.
-count_kmsg() {
-	dmesg -r | sed 's/^\(<[0-9]*>\)\[ *[0-9]*\.[0-9]*\] /\1/' |
-		grep -cxF "<1>$1" || true
+# kmsg_mark - write a mark to the kernel log: kmsg_new, count_kmsg and
+# kmsg_has read only what comes after the last one.
+kmsg_mark() {
+	KMSG_MARK="acme kselftest mark $$.$(date +%s).$KTAP_TESTNO"
+	echo "$KMSG_MARK" >/dev/kmsg
 }
 
-# kmsg_has TEXT - some kernel log line contains TEXT.
+# kmsg_new - the kernel log after the mark, raw (dmesg -r): "<LEVEL>" and
+# the timestamp of CONFIG_PRINTK_TIME=y or the caller of CONFIG_PRINTK_CALLER
+# taken off, so that "<1>TEXT" is TEXT at KERN_ALERT.
+kmsg_new() {
+	dmesg -r | if [ -n "${KMSG_MARK:-}" ]; then sed "1,/$KMSG_MARK/d"; else cat; fi |
+		sed 's/^\(<[0-9]*>\)\(\[ *[0-9]*\.[0-9]*\] \)\{0,1\}\(\[ *[TC][0-9]*\] \)\{0,1\}/\1/'
+}
+
+# count_kmsg TEXT - lines after the mark that are exactly TEXT at KERN_ALERT.
+count_kmsg() {
+	kmsg_new | grep -cxF "<1>$1" || true
+}
+
+# kmsg_has TEXT - some kernel log line after the mark contains TEXT.
 kmsg_has() {
-	dmesg | grep -qF "$1"
+	kmsg_new | grep -qF "$1"
+}
+
+# is_node PATH - PATH is a character device: writing to a missing node
+# would make a regular file in /dev and read it back.
+is_node() {
+	[ -c "$1" ] || {
+		echo "$1 is not a character device"
+		return 1
+	}
 }

@@ -56,6 +56,7 @@ HELLO_TESTS=12
 
 hello_module() {
 	rmmod hello 2>/dev/null
+	kmsg_mark
 	check "hello: modprobe hello logs the seed's greeting once, at KERN_ALERT" \
 		greeted 1 modprobe hello
 	check "hello: lsmod lists hello" loaded hello
@@ -86,9 +87,9 @@ hello_builtin() {
 
 # quiet_load - modprobe acme adds no kernel log line.
 quiet_load() {
-	before=$(dmesg | wc -l)
+	kmsg_mark
 	modprobe acme || return 1
-	new=$(dmesg | tail -n +$((before + 1)))
+	new=$(kmsg_new)
 	[ -z "$new" ] || {
 		echo "modprobe acme logged: $new"
 		return 1
@@ -114,26 +115,31 @@ devices_present() {
 }
 
 mem_round_trip() {
-	echo "round trip" >/dev/acme1 &&
+	is_node /dev/acme1 &&
+		echo "round trip" >/dev/acme1 &&
 		[ "$(head -n 1 /dev/acme1)" = "round trip" ]
 }
 
+# fifo_two_processes - a line written by one process is read by another;
+# a FIFO never reports end of file, so the reader has a time limit.
 fifo_two_processes() {
+	is_node /dev/acme_fifo1 || return 1
 	(echo "across" >/dev/acme_fifo1) &
-	[ "$(head -n 1 /dev/acme_fifo1)" = "across" ]
+	[ "$(timeout 10 head -n 1 /dev/acme_fifo1)" = "across" ]
 }
 
-# rmmod_refused MODULE - rmmod fails with EAGAIN (the module is in use)
-# and the module stays loaded.
+# rmmod_refused MODULE - rmmod fails because the module is in use, and
+# the module stays loaded.
 rmmod_refused() {
 	if out=$(rmmod "$1" 2>&1); then
 		echo "rmmod $1 succeeded"
 		return 1
 	fi
+	# the kernel's EAGAIN (busybox), or kmod's own check of the users
 	case "$out" in
-	*"Resource temporarily unavailable"*) ;;
+	*"Resource temporarily unavailable"* | *"in use"*) ;;
 	*)
-		echo "rmmod $1: $out (want EAGAIN)"
+		echo "rmmod $1: $out (want EAGAIN, or kmod's \"in use\")"
 		return 1
 		;;
 	esac
@@ -143,6 +149,7 @@ rmmod_refused() {
 # blocked_reader_survives_rmmod - a reader asleep on an empty FIFO keeps
 # the module in use; after the refused rmmod it still gets what is written.
 blocked_reader_survives_rmmod() {
+	is_node /dev/acme_fifo0 || return 1
 	rfile=$(mktemp)
 	head -c 5 /dev/acme_fifo0 >"$rfile" &
 	reader=$!
@@ -209,18 +216,24 @@ MODULE_TESTS=$((3 + DEVICE_TESTS + 8 + 2 * $(param_count) + 4))
 
 acme_module() {
 	check "acme: modprobe acme succeeds and logs nothing" quiet_load
+	kmsg_mark
 	check "acme: modprobe pulled in acme_core" loaded acme_core
 	check "acme: acme_core is used by acme" \
 		sh -c 'grep "^acme_core " /proc/modules | grep -q "acme,"'
 	devices_present
 
-	exec 3</dev/acme0
-	check "acme: rmmod acme is refused (EAGAIN) while a device is open" \
-		rmmod_refused acme
-	check "acme: the open file still reads after the refused rmmod" \
-		sh -c 'dd bs=1 count=1 <&3 2>/dev/null | wc -c | grep -qx 1'
-	exec 3<&-
-	check "acme: rmmod acme_core is refused (EAGAIN) while acme is loaded" \
+	# a failed redirection of exec would end the script
+	if [ -c /dev/acme0 ] && { command exec 3</dev/acme0; } 2>/dev/null; then
+		check "acme: rmmod acme is refused while a device is open" \
+			rmmod_refused acme
+		check "acme: the open file still reads after the refused rmmod" \
+			sh -c 'dd bs=1 count=1 <&3 2>/dev/null | wc -c | grep -qx 1'
+		exec 3<&-
+	else
+		ktap_test_fail "acme: rmmod acme is refused while a device is open (cannot open /dev/acme0)"
+		ktap_test_fail "acme: the open file still reads after the refused rmmod"
+	fi
+	check "acme: rmmod acme_core is refused while acme is loaded" \
 		rmmod_refused acme_core
 	check "acme: rmmod is refused while a reader sleeps, which then reads" \
 		blocked_reader_survives_rmmod
@@ -268,6 +281,11 @@ unload_users() {
 }
 
 [ "$(id -u)" -ne 0 ] || unload_users
+if [ "$(build_of hello)" = none ] && [ "$(build_of acme)" = none ]; then
+	ktap_print_header
+	ktap_skip_all "neither hello nor acme on this kernel (CONFIG_ACME_HELLO, CONFIG_ACME)"
+	exit "$KSFT_SKIP"
+fi
 need_root $((HELLO_TESTS + MODULE_TESTS))
 
 case "$(build_of hello)" in

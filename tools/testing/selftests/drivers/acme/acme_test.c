@@ -114,21 +114,27 @@ __attribute__((constructor)) static void acme_test_setup(void)
 {
 	int i, rc;
 
-	if (geteuid())
+	if (geteuid()) {
+		ksft_print_header();
 		ksft_exit_skip("needs root: the nodes are 0600, resizing needs CAP_SYS_ADMIN\n");
+	}
 	if (!access(mem_path(), F_OK))
 		return;
 	rc = run_modprobe("acme");
-	if (rc)
+	if (rc) {
+		ksft_print_header();
 		ksft_exit_skip("%s is missing, 'modprobe acme' exited %d: build CONFIG_ACME\n",
 			       mem_path(), rc);
+	}
 	loaded_by = getpid();
 	/* devtmpfs creates the nodes from the uevent: wait for them. */
 	for (i = 0; i < 500 && access(mem_path(), F_OK); i++)
 		usleep(10000);
-	if (access(mem_path(), F_OK))
+	if (access(mem_path(), F_OK)) {
+		ksft_print_header();
 		ksft_exit_skip("acme is loaded but no %s: is devtmpfs on /dev?\n",
 			       mem_path());
+	}
 }
 
 __attribute__((destructor)) static void acme_test_teardown(void)
