@@ -9,8 +9,9 @@
 # kselftest documentation does: x86_64_defconfig, then `make
 # kselftest-merge`, which merges every selftest's config fragment, ours
 # among them, and runs olddefconfig. Fails unless the result has what the
-# acme kselftest needs: CONFIG_ACME_DRIVERS=y and CONFIG_ACME=m (with
-# CONFIG_ACME_CORE=m, which it selects). Only configures; builds nothing.
+# acme kselftest needs: CONFIG_ACME_DRIVERS=y, CONFIG_ACME=m (with
+# CONFIG_ACME_CORE=m, which it selects) and CONFIG_ACME_HELLO=m. Only
+# configures; builds nothing.
 # The build directory is $ACME_CACHE/build/KVER-kselftest-merge.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -40,8 +41,9 @@ main() {
 	want "$build" ACME_DRIVERS y
 	want "$build" ACME m
 	want "$build" ACME_CORE m
+	want "$build" ACME_HELLO m
 	((CHECK_ERRORS == 0)) || die "the acme kselftest config fragment is not honoured ($kver)"
-	log "make kselftest-merge ($kver): CONFIG_ACME_DRIVERS=y CONFIG_ACME=m CONFIG_ACME_CORE=m"
+	log "make kselftest-merge ($kver): CONFIG_ACME_DRIVERS=y CONFIG_ACME=m CONFIG_ACME_CORE=m CONFIG_ACME_HELLO=m"
 }
 
 main "$@"
