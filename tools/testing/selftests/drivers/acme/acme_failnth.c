@@ -25,6 +25,8 @@
 
 #include <linux/module.h>
 
+#include "../../kselftest.h"
+
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
 
 /*
@@ -45,7 +47,7 @@ static int module_flags(const char *path)
 	static const char * const compressed[] = { ".gz", ".xz", ".zst" };
 	size_t len = strlen(path), i;
 
-	for (i = 0; i < sizeof(compressed) / sizeof(compressed[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(compressed); i++) {
 		size_t n = strlen(compressed[i]);
 
 		if (len > n && !strcmp(path + len - n, compressed[i]))

@@ -84,7 +84,8 @@ kmsg_mark() {
 # taken off, so that "<1>TEXT" is TEXT at KERN_ALERT.
 kmsg_new() {
 	dmesg -r | if [ -n "${KMSG_MARK:-}" ]; then sed "1,/$KMSG_MARK/d"; else cat; fi |
-		sed 's/^\(<[0-9]*>\)\(\[ *[0-9]*\.[0-9]*\] \)\{0,1\}\(\[ *[TC][0-9]*\] \)\{0,1\}/\1/'
+		sed -e 's/^\(<[0-9]*>\)\[ *[0-9]*\.[0-9]*\] /\1/' \
+			-e 's/^\(<[0-9]*>\)\[ *[TC][0-9]*\] /\1/'
 }
 
 # count_kmsg TEXT - lines after the mark that are exactly TEXT at KERN_ALERT.

@@ -230,7 +230,7 @@ acme_module() {
 			sh -c 'dd bs=1 count=1 <&3 2>/dev/null | wc -c | grep -qx 1'
 		exec 3<&-
 	else
-		ktap_test_fail "acme: rmmod acme is refused while a device is open (cannot open /dev/acme0)"
+		ktap_test_fail "acme: rmmod is refused while a device is open: no /dev/acme0"
 		ktap_test_fail "acme: the open file still reads after the refused rmmod"
 	fi
 	check "acme: rmmod acme_core is refused while acme is loaded" \
