@@ -82,27 +82,25 @@ kmemleak_reports() {
 	END { flush() }' "$KMEMLEAK"
 }
 
+# none_found DESCRIPTION REPORTS - one result: it passes when REPORTS is
+# empty, else fails with their first 60 lines.
+none_found() {
+	if [ -z "$2" ]; then
+		ktap_test_pass "$1"
+	else
+		printf '%s\n' "$2" | head -n 60 | sed 's/^/# /'
+		ktap_test_fail "$1"
+	fi
+}
+
 need_root 2
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
 
-found=$(reports)
-if [ -z "$found" ]; then
-	ktap_test_pass "kernel log: no BUG, WARNING, Oops or sanitizer report"
-else
-	printf '%s\n' "$found" | head -n 60 | sed 's/^/# /'
-	ktap_test_fail "kernel log: no BUG, WARNING, Oops or sanitizer report"
-fi
-
+none_found "kernel log: no BUG, WARNING, Oops or sanitizer report" "$(reports)"
 if [ ! -w "$KMEMLEAK" ] || ! echo scan 2>/dev/null >"$KMEMLEAK"; then
 	ktap_test_skip "kmemleak: no suspected leak (no $KMEMLEAK, or kmemleak off)"
 else
-	leaks=$(kmemleak_reports)
-	if [ -z "$leaks" ]; then
-		ktap_test_pass "kmemleak: no suspected leak"
-	else
-		printf '%s\n' "$leaks" | head -n 60 | sed 's/^/# /'
-		ktap_test_fail "kmemleak: no suspected leak"
-	fi
+	none_found "kmemleak: no suspected leak" "$(kmemleak_reports)"
 fi
 
 ktap_finished
