@@ -4,12 +4,13 @@
  *
  * usage: acme_failnth N load MODULE.ko [PARAMS]
  *        acme_failnth N open PATH
+ *        acme_failnth N setsize PATH SIZE
  *
  * Writes N to /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION), so that
  * the Nth allocation (or other injectable call) of this thread fails, then
  * makes the one call: finit_module(2) of MODULE.ko (MODULE.ko.gz, .xz or
- * .zst with MODULE_INIT_COMPRESSED_FILE, for the kernel to decompress), or
- * open(2) of PATH.
+ * .zst with MODULE_INIT_COMPRESSED_FILE, for the kernel to decompress),
+ * open(2) of PATH, or ACME_IOC_SET_SIZE of SIZE on PATH, opened before.
  * Prints "N injected=0|1 result=0|-ERRNO": injected=0 means the call
  * passed fewer than N injection points, so N-1 is how many it has. An
  * opened file is closed again. Exits 0 unless the setup itself failed.
@@ -20,9 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/acme.h>
 #include <linux/module.h>
 
 #include "../../kselftest.h"
@@ -71,9 +74,11 @@ int main(int argc, char **argv)
 	long n, left;
 	int fd = -1, fnfd, ret;
 
-	if (argc < 4 || (strcmp(argv[2], "load") && strcmp(argv[2], "open"))) {
+	if (argc < 4 || (strcmp(argv[2], "load") && strcmp(argv[2], "open") &&
+			 (strcmp(argv[2], "setsize") || argc < 5))) {
 		fprintf(stderr, "usage: acme_failnth N load MODULE.ko [PARAMS]\n"
-			"       acme_failnth N open PATH\n");
+			"       acme_failnth N open PATH\n"
+			"       acme_failnth N setsize PATH SIZE\n");
 		return 2;
 	}
 	n = strtol(argv[1], NULL, 10);
@@ -81,8 +86,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "acme_failnth: N must be at least 1\n");
 		return 2;
 	}
-	if (!strcmp(argv[2], "load")) {
-		fd = open(argv[3], O_RDONLY | O_CLOEXEC);
+	if (strcmp(argv[2], "open")) {
+		fd = open(argv[3], (!strcmp(argv[2], "load") ? O_RDONLY : O_RDWR) |
+			  O_CLOEXEC);
 		if (fd < 0) {
 			perror(argv[3]);
 			return 1;
@@ -94,16 +100,21 @@ int main(int argc, char **argv)
 		perror(FAIL_NTH);
 		return 1;
 	}
-	if (fd >= 0)
+	if (!strcmp(argv[2], "load")) {
 		ret = syscall(SYS_finit_module, fd, argc > 4 ? argv[4] : "",
 			      module_flags(argv[3]));
-	else
+	} else if (!strcmp(argv[2], "setsize")) {
+		__u64 size = strtoull(argv[4], NULL, 0);
+
+		ret = ioctl(fd, ACME_IOC_SET_SIZE, &size);
+	} else {
 		ret = open(argv[3], O_RDWR);
+	}
 	ret = ret < 0 ? -errno : ret;
 	left = get_fail_nth(fnfd);
 	set_fail_nth(fnfd, 0);
 
-	if (fd < 0 && ret >= 0) {
+	if (!strcmp(argv[2], "open") && ret >= 0) {
 		close(ret);
 		ret = 0;
 	}

@@ -1,14 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# acme_faults.sh - every allocation of acme's module init and open, failed
+# acme_faults.sh - every fault-injection point of loading acme, of open(2)
+# and of a resize, failed in turn
 #
 # For each call under test, acme_failnth makes the 1st, 2nd, 3rd, ...
 # injectable call (slab and page allocations) of that one system call fail,
 # until a run passes fewer points than asked: that count is the call's
 # number of distinct failure points. Every injected failure must leave a
 # clean state: a failed load leaves no module behind (and acme_core
-# unused), a failed open leaves the device usable; and the call must then
+# unused), a failed open leaves the device usable, a failed
+# ACME_IOC_SET_SIZE leaves the old buffer and size; and the call must then
 # succeed.
 #
 # Needs root, acme as modules and a kernel with CONFIG_FAULT_INJECTION,
@@ -109,6 +111,47 @@ inject_load() {
 	POINTS=$((fn - 1))
 }
 
+# size_of NODE - the size attribute of the device NODE.
+size_of() {
+	cat "/sys/class/acme/${1#/dev/}/size"
+}
+
+# inject_setsize NODE SIZE - fail each injection point of ACME_IOC_SET_SIZE
+# of SIZE on NODE in turn: a failed resize leaves the old size, and the
+# call then succeeds; the old size is set back after each success.
+inject_setsize() {
+	old=$(size_of "$1")
+	fn=1
+	while [ "$fn" -le "$FAULT_MAX" ]; do
+		line=$("$FAILNTH" "$fn" setsize "$1" "$2") || return 1
+		case "$line" in
+		*"injected=0 result=0") break ;;
+		*"injected=1 result=-12")
+			INJECTED=$((INJECTED + 1))
+			[ "$(size_of "$1")" = "$old" ] || {
+				echo "$1: size $(size_of "$1") after a failed resize, not $old"
+				return 1
+			}
+			;;
+		*"injected=1 result=0")
+			INJECTED=$((INJECTED + 1))
+			"$FAILNTH" 2147483647 setsize "$1" "$old" >/dev/null || return 1
+			;;
+		*)
+			echo "set size of $1: $line"
+			return 1
+			;;
+		esac
+		fn=$((fn + 1))
+	done
+	[ "$fn" -le "$FAULT_MAX" ] || return 1
+	[ "$(size_of "$1")" = "$2" ] || {
+		echo "$1: size $(size_of "$1") after the resize, not $2"
+		return 1
+	}
+	POINTS=$((fn - 1))
+}
+
 # inject_open NODE - fail each injection point of open(NODE) in turn.
 inject_open() {
 	fn=1
@@ -185,7 +228,7 @@ for m in acme_edu acme acme_core; do
 		exit "$KSFT_SKIP"
 	fi
 done
-ktap_set_plan 7
+ktap_set_plan 9
 if ! fault_setup; then
 	restore_knobs
 	ktap_exit_fail_msg "cannot set up failslab and fail_page_alloc in $DEBUGFS"
@@ -202,6 +245,8 @@ check "faults: acme_core is unused after the failed loads of acme" \
 check "faults: modprobe acme succeeds after the injections" modprobe acme
 points "open of /dev/acme0" inject_open /dev/acme0
 points "open of /dev/acme_fifo0" inject_open /dev/acme_fifo0
+points "ACME_IOC_SET_SIZE of /dev/acme0" inject_setsize /dev/acme0 131072
+points "ACME_IOC_SET_SIZE of /dev/acme_fifo0" inject_setsize /dev/acme_fifo0 8192
 check "faults: the devices still work" mem_round_trip
 ktap_print_msg "$INJECTED failures injected at $TOTAL_POINTS injection points"
 rmmod acme acme_core 2>/dev/null
