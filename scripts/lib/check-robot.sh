@@ -149,11 +149,7 @@ gen_config() {
 	KCONFIG_ALLCONFIG="$allconfig" KCONFIG_SEED="$seed" \
 		kmake "$build" KCONFIG_CONFIG="$new" "$target" || return 1
 	rm -f -- "$new.old"
-	if cmp -s -- "$new" "$build/.config"; then
-		rm -f -- "$new"
-	else
-		mv -f -- "$new" "$build/.config"
-	fi
+	replace_if_changed "$new" "$build/.config"
 }
 
 # kconfig_depends SYM - the dependencies of SYM in TREE's Kconfig files,

@@ -75,6 +75,7 @@
 #   stock_release        release of Debian's stock kernel (linux-headers-amd64)
 #   stock_headers KREL   print the headers dir of KREL, installed when missing
 #   check_vermagic KREL KO...  every KO's vermagic is KREL's
+#   replace_if_changed NEW DEST  mv NEW over DEST unless identical
 
 set -euo pipefail
 
@@ -747,11 +748,7 @@ build_example() {
 		example_part "$k" src >"$out/acme-example-$k.c.new"
 		example_part "$k" out >"$out/acme-example-$k.expected.new"
 		for f in c expected; do
-			if cmp -s -- "$out/acme-example-$k.$f.new" "$out/acme-example-$k.$f"; then
-				rm -f -- "$out/acme-example-$k.$f.new"
-			else
-				mv -f -- "$out/acme-example-$k.$f.new" "$out/acme-example-$k.$f"
-			fi
+			replace_if_changed "$out/acme-example-$k.$f.new" "$out/acme-example-$k.$f"
 		done
 		grep -q '^int main' "$out/acme-example-$k.c" ||
 			die "example $k of Documentation/misc-devices/acme.rst has no main()"
@@ -970,6 +967,16 @@ stock_headers() {
 	[[ -f "/usr/src/linux-headers-$krel/Makefile" ]] ||
 		die "no /usr/src/linux-headers-$krel/Makefile even after installing linux-headers-$krel"
 	printf '%s\n' "/usr/src/linux-headers-$krel"
+}
+
+# replace_if_changed NEW DEST - mv NEW over DEST unless identical, so that
+# an unchanged DEST keeps its timestamp.
+replace_if_changed() {
+	if cmp -s -- "$1" "$2"; then
+		rm -f -- "$1"
+	else
+		mv -f -- "$1" "$2"
+	fi
 }
 
 # check_vermagic KREL KO... - every module was built for release KREL.

@@ -134,15 +134,6 @@ write_acme_fragment() {
 	replace_if_changed "$ACME_FRAG.tmp" "$ACME_FRAG"
 }
 
-# replace_if_changed NEW DEST - mv NEW over DEST unless identical.
-replace_if_changed() {
-	if cmp -s -- "$1" "$2"; then
-		rm -f -- "$1"
-	else
-		mv -f -- "$1" "$2"
-	fi
-}
-
 # inputs_key - everything the resulting .config depends on.
 inputs_key() {
 	local kconfig_sum
